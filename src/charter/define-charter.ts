@@ -3,7 +3,9 @@ import { CharterError, fromZodIssues, make, type CharterIssue, type NonEmptyArra
 import { checkReferences } from './references.js';
 
 /** Makes every property of a type, at every depth, read-only. */
-export type DeepReadonly<T> = T extends (...args: never[]) => unknown
+export type DeepReadonly<T> = T extends string | number | boolean | bigint | symbol | null | undefined
+  ? T
+  : T extends (...args: never[]) => unknown
   ? T
   : T extends readonly (infer Item)[]
     ? readonly DeepReadonly<Item>[]

@@ -34,6 +34,7 @@ const localDateTime = z
   .regex(LOCAL_DATE_TIME, { error: 'expected a local date-time such as 2013-05-13T08:00 (no offset: it is read in the charter time zone)' })
   .meta({ description: 'Local date-time in the charter time zone, e.g. 2013-05-13T08:00' });
 
+/** A named entry of the charter (audience, relay, source, role). */
 const label = z.strictObject({
   label: text.optional().meta({ description: 'Human name, in the charter language' }),
   description: text.optional(),
@@ -59,6 +60,7 @@ const inForce = z.strictObject({ from: localDateTime.optional(), to: localDateTi
   description: 'When the rule applies: [from, to) in the charter time zone (an amendment applies from its adoption)',
 });
 
+/** A text in the charter language, or one per language. */
 const localizedText = z.union([text, z.strictObject({ fr: text.optional(), en: text.optional() })], {
   error: "expected a text, or { fr, en } texts",
 });
@@ -81,6 +83,7 @@ const constraintShape = {
   effect: z.enum(['deny', 'review']).default('deny').meta({ description: 'What a failing send gets' }),
 };
 
+/** The period a quota counts over. */
 const quotaWindow = z.union([
   z.literal('charter'),
   z.strictObject({ phase: name }),
@@ -90,8 +93,11 @@ const quotaWindow = z.union([
   }),
 ], { error: "expected 'charter', { phase: name }, { calendar: 'day' | 'week' | 'month' } or { rolling: '24h' }" });
 
+/** Schema of a `permit` rule. */
 const permitRule = z.strictObject({ ...baseShape, kind: z.literal('permit') });
+/** Schema of a `forbid` rule. */
 const forbidRule = z.strictObject({ ...constraintShape, kind: z.literal('forbid') });
+/** Schema of a `quota` rule. */
 const quotaRule = z.strictObject({
   ...constraintShape,
   kind: z.literal('quota'),
@@ -102,16 +108,19 @@ const quotaRule = z.strictObject({
   per: z.array(z.enum(QUOTA_KEYS)).meta({ description: 'The keys counted separately; [] is one shared count' }),
   window: quotaWindow.default('charter'),
 });
+/** Schema of a `consent` rule. */
 const consentRule = z.strictObject({
   ...constraintShape,
   kind: z.literal('consent'),
   exempt: selectorSchema.optional().meta({ description: 'Sends that need no consent record' }),
 });
+/** One allowed window of the week, `[from, to)` local time. */
 const quietWindow = z.strictObject({
   days: z.array(z.enum(WEEKDAYS)).min(1),
   from: z.string().regex(TIME_OF_DAY, { error: 'expected a time of day such as 08:00' }),
   to: z.string().regex(TIME_OF_DAY, { error: 'expected a time of day such as 20:00 (24:00 for midnight)' }),
 });
+/** Schema of a `quietHours` rule. */
 const quietHoursRule = z.strictObject({
   ...constraintShape,
   kind: z.literal('quietHours'),
@@ -122,6 +131,7 @@ const quietHoursRule = z.strictObject({
     .meta({ description: 'Days on which nothing may be sent' }),
   unknownTimezone: z.enum(['strictest', 'charter', 'review', 'deny']).default('strictest'),
 });
+/** Schema of a `content` rule. */
 const contentRule = z.strictObject({
   ...constraintShape,
   kind: z.literal('content'),
@@ -143,12 +153,14 @@ export const ruleSchema = z.discriminatedUnion('kind', [
   contentRule,
 ]);
 
+/** A named period of the contest. */
 const phase = z.strictObject({
   label: text.optional(),
   from: localDateTime.optional(),
   to: localDateTime.optional(),
 });
 
+/** A channel declared by the charter. */
 const channelDeclaration = z.strictObject({
   label: text.optional(),
   contact: z.enum(['phone', 'mobile', 'email', 'none']).default('none').meta({
