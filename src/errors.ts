@@ -20,3 +20,20 @@ export class CharterguardError extends Error {
     super(message, options);
   }
 }
+
+/**
+ * Thrown by {@link assertCanSend} when a send is not allowed. It carries the whole
+ * decision, so the caller can show every reason.
+ */
+export class SendDeniedError extends CharterguardError {
+  override name = 'SendDeniedError';
+  /** The decision that refused the send (`deny`) or sent it to review. */
+  readonly decision: import('./decision/types.js').Decision;
+
+  /** @param decision - the decision whose verdict is not `allow`. */
+  constructor(decision: import('./decision/types.js').Decision) {
+    const first = decision.reasons[0];
+    super(`Send ${decision.verdict === 'review' ? 'needs review' : 'denied'}: ${first.code}${first.article ? ` (${first.article})` : ''} — ${first.message}`);
+    this.decision = decision;
+  }
+}

@@ -1,4 +1,4 @@
-export { CharterguardError } from './errors.js';
+export { CharterguardError, SendDeniedError } from './errors.js';
 export { defineCharter, parseCharter, isCharter } from './charter/define-charter.js';
 export type { Charter, DeepReadonly, ParseCharterResult } from './charter/define-charter.js';
 export { CharterError, formatPath } from './charter/issues.js';
@@ -41,3 +41,28 @@ export type {
 } from './charter/schema.js';
 export { messageSchema, recipientSchema } from './decision/inputs.js';
 export type { Consent, Message, OptOut, Recipient } from './decision/inputs.js';
+export { canSend, assertCanSend } from './decision/can-send.js';
+export { explain } from './decision/explain.js';
+export type { ExplainOptions } from './decision/explain.js';
+export { setDefaultMessages } from './decision/reasons.js';
+export { REASON_CODES } from './decision/types.js';
+export type {
+  CanSendContext,
+  Decision,
+  QuotaQuery,
+  QuotaStatus,
+  QuotaUsage,
+  Reason,
+  ReasonCode,
+  RuleCheck,
+  UsageView,
+  Verdict,
+} from './decision/types.js';
+export { countSmsSegments, isGsm7 } from './contact/sms-segments.js';
+export type { SmsLength } from './contact/sms-segments.js';
+export { normalizePhone } from './contact/phone.js';
+export type { PhoneInfo, PhoneProblem, PhoneType, ValidPhone, InvalidPhone } from './contact/phone.js';
+export { normalizeEmail } from './contact/email.js';
+export type { EmailInfo, EmailProblem, ValidEmail, InvalidEmail } from './contact/email.js';
+export { maskPhone, maskEmail, maskContacts } from './contact/mask.js';
+export { zonesForCountry } from './contact/country-zones.js';

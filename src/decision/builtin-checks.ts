@@ -1,0 +1,69 @@
+import { maskPhone } from '../contact/mask.js';
+import { localDateTime } from './local-format.js';
+import { builtinReason } from './reasons.js';
+import { latestOptOut, consentState } from './rules/consent.js';
+import type { EvalEnv, RuleResult } from './rules/evaluator.js';
+import { PASS } from './rules/evaluator.js';
+import type { SendFacts } from './send-facts.js';
+
+/** A check that runs on every send whatever the charter says; it cites the law, not the charter. */
+export interface BuiltinCheck {
+  readonly id: string;
+  evaluate(facts: SendFacts, env: EvalEnv): RuleResult;
+}
+
+/** Legal basis of honouring opt-outs, per language. */
+const OPT_OUT_LAW = { fr: 'RGPD art. 21', en: 'GDPR Art. 21' } as const;
+
+/** The contact point exists and is valid for the channel (SMS needs a mobile number). */
+const contact: BuiltinCheck = {
+  id: 'builtin:contact',
+  evaluate(facts, env) {
+    const kind = env.charter.channels.get(facts.channel) ?? 'none';
+    if (kind === 'none') return PASS;
+    const deny = (code: 'NO_CONTACT' | 'INVALID_CONTACT' | 'NOT_A_MOBILE', details: Record<string, unknown>): RuleResult => ({
+      outcome: 'fail',
+      reasons: [builtinReason(code, 'deny', details, env.locale)],
+    });
+    if (kind === 'email') {
+      const email = facts.email();
+      if (email === undefined) return deny('NO_CONTACT', { channel: facts.channel, field: 'email' });
+      return email.ok ? PASS : deny('INVALID_CONTACT', { channel: facts.channel, field: 'email', problem: email.reason });
+    }
+    const phone = facts.phone();
+    if (phone === undefined) return deny('NO_CONTACT', { channel: facts.channel, field: 'phone' });
+    if (!phone.ok) return deny('INVALID_CONTACT', { channel: facts.channel, field: 'phone', problem: phone.reason });
+    if (kind === 'mobile' && !phone.canReceiveSms) {
+      return deny('NOT_A_MOBILE', { channel: facts.channel, masked: maskPhone(phone.e164), type: phone.type ?? 'UNKNOWN' });
+    }
+    return PASS;
+  },
+};
+
+/** Opt-outs recorded on the recipient are honoured, unless a later consent lifted them. */
+const optOut: BuiltinCheck = {
+  id: 'builtin:opt-out',
+  evaluate(facts, env) {
+    const at = latestOptOut(facts);
+    if (at === -Infinity) return PASS;
+    const state = consentState(facts);
+    if (state.granted) return PASS;
+    const record = (facts.recipient.optOuts ?? []).find((entry) => Date.parse(entry.at) === at);
+    const details = { channel: record?.channel ?? facts.channel, at: localDateTime(at, env.charter.timezone) };
+    return { outcome: 'fail', reasons: [builtinReason('OPTED_OUT', 'deny', details, env.locale, OPT_OUT_LAW[env.locale])] };
+  },
+};
+
+/** A message aimed at an audience only goes to recipients of that audience. */
+const audience: BuiltinCheck = {
+  id: 'builtin:audience',
+  evaluate(facts, env) {
+    const target = facts.message.audience;
+    if (target === undefined || (facts.recipient.audiences ?? []).includes(target)) return PASS;
+    const details = { audience: target, audienceLabel: env.charter.labels.audiences.get(target) ?? target };
+    return { outcome: 'fail', reasons: [builtinReason('NOT_IN_AUDIENCE', 'deny', details, env.locale)] };
+  },
+};
+
+/** The built-in checks, in the order they are reported. */
+export const BUILTIN_CHECKS: readonly BuiltinCheck[] = [contact, optOut, audience];

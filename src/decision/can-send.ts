@@ -1,0 +1,206 @@
+import type { Locale } from '../charter/schema.js';
+import { maskContacts } from '../contact/mask.js';
+import { formatPath } from '../charter/issues.js';
+import { SendDeniedError } from '../errors.js';
+import { BUILTIN_CHECKS } from './builtin-checks.js';
+import { compileCharter, type CompiledCharter } from './compile.js';
+import type { Message, Recipient } from './inputs.js';
+import { iso } from './local-format.js';
+import { builtinReason } from './reasons.js';
+import type { EvalEnv, RuleResult } from './rules/evaluator.js';
+import { sendFacts } from './send-facts.js';
+import type { CanSendContext, Decision, QuotaStatus, Reason, RuleCheck, Verdict } from './types.js';
+import { checkInput, type InputIssue } from './validate-input.js';
+
+const YEAR = 366 * 86_400_000;
+const MAX_TIME_STEPS = 12;
+
+/**
+ * Decides whether one message may go to one recipient under a charter: `allow`, `deny` or
+ * `review`, with every reason (rule id, article, facts, a sentence in French or English),
+ * the outcome of every rule, the quotas involved and, when time rules refuse the send,
+ * the earliest instant they would let it pass (`notBefore`).
+ *
+ * Synchronous, pure and deterministic for a given `now`. It never throws for a "no":
+ * malformed input gives `deny` with `INVALID_INPUT` and the paths of what is wrong, and an
+ * unexpected internal error gives `deny` with `ENGINE_ERROR`. Nothing is allowed by accident.
+ *
+ * @param message - the mailing, text or call script.
+ * @param recipient - the person, as the CRM knows them.
+ * @param context - the charter, the instant (`now`), the ledger's `usage`, the language.
+ * @returns the decision, as plain JSON-serialisable data.
+ * @example
+ * ```ts
+ * const decision = canSend(
+ *   { id: 'mailing-3', channel: 'email', sender: { id: 'nkm', role: 'candidate' }, via: 'csp', audience: 'preRegistered' },
+ *   { id: 'r-1', email: 'electeur@example.fr', audiences: ['preRegistered'] },
+ *   { charter, now: '2013-05-20T10:00:00+02:00', usage: await ledger.usage() },
+ * );
+ * if (!decision.allowed) console.log(explain(decision));
+ * ```
+ */
+export function canSend(message: Message, recipient: Recipient, context: CanSendContext): Decision {
+  let now = Number.NaN;
+  let locale: Locale = 'en';
+  try {
+    if (typeof context !== 'object' || context === null) return invalid([{ path: ['context'], message: 'expected an object with the charter' }], now, locale);
+    const time = readNow(context.now);
+    if (time === undefined) return invalid([{ path: ['context', 'now'], message: 'expected a Date, an epoch in milliseconds or an ISO 8601 instant' }], now, locale);
+    now = time;
+    if (context.locale !== undefined && context.locale !== 'fr' && context.locale !== 'en') {
+      return invalid([{ path: ['context', 'locale'], message: "expected 'fr' or 'en'" }], now, locale);
+    }
+    const compiled = compileCharter(context.charter);
+    if (!compiled.ok) {
+      return invalid(compiled.issues.map((issue) => ({ path: ['context', 'charter', ...issue.path], message: issue.message })), now, context.locale ?? locale);
+    }
+    locale = context.locale ?? compiled.compiled.locale;
+    const issues = checkInput(message, recipient, compiled.compiled);
+    if (issues.length > 0) return invalid(issues, now, locale);
+    const env: EvalEnv = { charter: compiled.compiled, locale, usage: context.usage };
+    return decide(compiled.compiled, message, recipient, now, env);
+  } catch (error) {
+    return engineError(error, now, locale);
+  }
+}
+
+/**
+ * Like {@link canSend}, but throws unless the send is allowed: for sending paths where a
+ * refusal is an error.
+ *
+ * @param message - the mailing, text or call script.
+ * @param recipient - the person.
+ * @param context - as for {@link canSend}.
+ * @returns the decision, whose verdict is `allow`.
+ * @throws {@link SendDeniedError} carrying the decision when it is `deny` or `review`.
+ */
+export function assertCanSend(message: Message, recipient: Recipient, context: CanSendContext): Decision {
+  const decision = canSend(message, recipient, context);
+  if (!decision.allowed) throw new SendDeniedError(decision);
+  return decision;
+}
+
+interface Evaluation {
+  readonly verdict: Verdict;
+  readonly reasons: [Reason, ...Reason[]];
+  readonly checks: RuleCheck[];
+  readonly quotas: QuotaStatus[];
+  /** Whether time rules are among what refuses the send. */
+  readonly timeBlocked: boolean;
+  /** When they would next pass; undefined when they never would (within a year). */
+  readonly timeNext: number | undefined;
+}
+
+function decide(compiled: CompiledCharter, message: Message, recipient: Recipient, now: number, env: EvalEnv): Decision {
+  const first = evaluate(compiled, message, recipient, now, env);
+  const decision: Decision = {
+    verdict: first.verdict,
+    allowed: first.verdict === 'allow',
+    reasons: first.reasons,
+    checks: first.checks,
+    quotas: first.quotas,
+    at: iso(now),
+    locale: env.locale,
+  };
+  if (first.verdict !== 'allow' && first.timeBlocked) {
+    const notBefore = nextTimePass(compiled, message, recipient, now, env, first.timeNext);
+    if (notBefore !== undefined) decision.notBefore = iso(notBefore);
+  }
+  return decision;
+}
+
+/** Steps from one time hint to the next until no time rule refuses the send, within a year. */
+function nextTimePass(compiled: CompiledCharter, message: Message, recipient: Recipient, now: number, env: EvalEnv, start: number | undefined) {
+  let at = start;
+  for (let step = 0; step < MAX_TIME_STEPS && at !== undefined && at > now && at <= now + YEAR; step++) {
+    const later = evaluate(compiled, message, recipient, at, env);
+    if (!later.timeBlocked) return at;
+    if (later.timeNext === undefined || later.timeNext <= at) return undefined;
+    at = later.timeNext;
+  }
+  return undefined;
+}
+
+function evaluate(compiled: CompiledCharter, message: Message, recipient: Recipient, now: number, env: EvalEnv): Evaluation {
+  const facts = sendFacts(compiled, message, recipient, now);
+  const checks: RuleCheck[] = [];
+  const blocking: Reason[] = [];
+  const permits: Reason[] = [];
+  const quotas: QuotaStatus[] = [];
+  let timeBlocked = false;
+  let timeNext: number | undefined = -Infinity;
+  const record = (ruleId: string, article: string | undefined, result: RuleResult, grants: boolean) => {
+    checks.push(article === undefined ? { ruleId, outcome: result.outcome } : { ruleId, article, outcome: result.outcome });
+    if (result.quota) quotas.push(result.quota);
+    if (result.outcome === 'pass' && grants && result.reasons) permits.push(...result.reasons);
+    if ((result.outcome === 'fail' || result.outcome === 'review') && result.reasons) {
+      blocking.push(...result.reasons);
+      if (result.time) {
+        timeBlocked = true;
+        timeNext = result.time.next === undefined || timeNext === undefined ? undefined : Math.max(timeNext, result.time.next);
+      }
+    }
+  };
+  for (const check of BUILTIN_CHECKS) record(check.id, undefined, check.evaluate(facts, env), false);
+  for (const rule of compiled.rules) record(rule.id, rule.article, rule.evaluate(facts, env), rule.grants);
+
+  if (permits.length === 0) {
+    const fallback = unlisted(compiled, facts, env);
+    if (fallback.verdict !== 'allow') {
+      blocking.push(...fallback.reasons);
+      if (fallback.timeNext !== undefined || fallback.timeBlocked) {
+        timeBlocked = true;
+        timeNext = fallback.timeNext === undefined || timeNext === undefined ? undefined : Math.max(timeNext, fallback.timeNext);
+      }
+    } else {
+      permits.push(...fallback.reasons);
+    }
+  }
+  const verdict: Verdict = blocking.some((reason) => reason.verdict === 'deny') ? 'deny' : blocking.length > 0 ? 'review' : 'allow';
+  const reasons = (verdict === 'allow' ? permits : blocking) as [Reason, ...Reason[]];
+  return { verdict, reasons, checks, quotas, timeBlocked, timeNext: timeNext === -Infinity ? undefined : timeNext };
+}
+
+/** What the charter's default policy says when no permit applies, with the near misses. */
+function unlisted(compiled: CompiledCharter, facts: ReturnType<typeof sendFacts>, env: EvalEnv) {
+  const verdict = compiled.unlisted;
+  if (verdict === 'allow') {
+    return { verdict, reasons: [builtinReason('ALLOWED_BY_DEFAULT', 'allow', { channel: facts.channel }, env.locale)], timeBlocked: false, timeNext: undefined };
+  }
+  const reasons: Reason[] = [];
+  let timeBlocked = false;
+  let timeNext: number | undefined;
+  for (const rule of compiled.rules) {
+    const miss = rule.nearMiss?.(facts, env);
+    if (!miss) continue;
+    reasons.push({ ...miss.reason, verdict });
+    if (miss.reason.code === 'OUTSIDE_PHASE') {
+      timeBlocked = true;
+      if (miss.next !== undefined) timeNext = Math.min(timeNext ?? Infinity, miss.next);
+    }
+  }
+  if (reasons.length === 0) {
+    const code = compiled.mentionedChannels.has(facts.channel) ? 'NOT_PERMITTED' : 'CHANNEL_NOT_COVERED';
+    reasons.push(builtinReason(code, verdict, { channel: facts.channel }, env.locale));
+  }
+  return { verdict, reasons, timeBlocked, timeNext };
+}
+
+function readNow(value: CanSendContext['now']): number | undefined {
+  if (value === undefined) return Date.now();
+  const time = value instanceof Date ? value.getTime() : typeof value === 'number' ? value : typeof value === 'string' ? Date.parse(value) : Number.NaN;
+  return Number.isFinite(time) ? time : undefined;
+}
+
+function invalid(issues: readonly InputIssue[], now: number, locale: Locale): Decision {
+  const summary = issues.slice(0, 3).map((issue) => `${formatPath(issue.path)}: ${issue.message}`);
+  if (issues.length > 3) summary.push(`${issues.length - 3} more`);
+  const reason = builtinReason('INVALID_INPUT', 'deny', { issues: issues.map((issue) => ({ path: [...issue.path], message: issue.message })), summary }, locale);
+  return { verdict: 'deny', allowed: false, reasons: [reason], checks: [], quotas: [], at: iso(Number.isFinite(now) ? now : Date.now()), locale };
+}
+
+function engineError(error: unknown, now: number, locale: Locale): Decision {
+  const detail = maskContacts(error instanceof Error ? `${error.name}: ${error.message}` : String(error));
+  const reason = builtinReason('ENGINE_ERROR', 'deny', { error: detail }, locale);
+  return { verdict: 'deny', allowed: false, reasons: [reason], checks: [], quotas: [], at: iso(Number.isFinite(now) ? now : Date.now()), locale };
+}

@@ -1,0 +1,128 @@
+import { isCharter, parseCharter, type Charter } from '../charter/define-charter.js';
+import type { CharterIssue } from '../charter/issues.js';
+import { BUILTIN_CHANNELS, type Locale, type Rule } from '../charter/schema.js';
+import { localToInstant, parseLocalDateTime } from '../time/zoned-time.js';
+import type { EvalEnv, RuleResult } from './rules/evaluator.js';
+import { compileRule } from './rules/index.js';
+import type { SendFacts } from './send-facts.js';
+import type { Reason } from './types.js';
+
+/** The contact point a channel needs. */
+export type ContactKind = 'mobile' | 'phone' | 'email' | 'none';
+
+/** A rule ready to evaluate: everything parsed once. */
+export interface CompiledRule {
+  readonly rule: Rule;
+  readonly id: string;
+  readonly article: string | undefined;
+  /** Whether a pass of this rule allows the send (permits). */
+  readonly grants: boolean;
+  /** Evaluates the rule for one send. */
+  evaluate(facts: SendFacts, env: EvalEnv): RuleResult;
+  /** For grants that do not apply: the reason saying what would make them apply, if one thing only. */
+  nearMiss?(facts: SendFacts, env: EvalEnv): { reason: Reason; next?: number | undefined } | undefined;
+}
+
+/** A named interval of time, in epoch milliseconds. */
+export interface Interval {
+  readonly from: number;
+  readonly to: number;
+}
+
+/** A charter compiled for evaluation: no parsing or schema work left at decision time. */
+export interface CompiledCharter {
+  readonly charter: Charter;
+  readonly timezone: string;
+  readonly locale: Locale;
+  readonly defaultCountry: string | undefined;
+  readonly unlisted: 'deny' | 'review' | 'allow';
+  readonly rules: readonly CompiledRule[];
+  /** Channels some rule's `when.channels` names. */
+  readonly mentionedChannels: ReadonlySet<string>;
+  /** Every channel the charter knows, with the contact point it needs. */
+  readonly channels: ReadonlyMap<string, ContactKind>;
+  readonly phases: ReadonlyMap<string, Interval>;
+  readonly labels: {
+    readonly phases: ReadonlyMap<string, string>;
+    readonly audiences: ReadonlyMap<string, string>;
+    readonly relays: ReadonlyMap<string, string>;
+    readonly sources: ReadonlyMap<string, string>;
+  };
+  /** The names of the phases that contain `now`. */
+  phasesAt(now: number): readonly string[];
+  /** Reads a local date-time of the charter as an instant in its time zone. */
+  instant(local: string): number;
+}
+
+const BUILTIN_CONTACT: Record<(typeof BUILTIN_CHANNELS)[number], ContactKind> = {
+  email: 'email',
+  sms: 'mobile',
+  call: 'phone',
+  post: 'none',
+  social: 'none',
+};
+
+const compiled = new WeakMap<object, CompiledCharter>();
+
+/**
+ * The compiled form of a charter, built once and cached on the charter object. A value
+ * that did not come from `defineCharter`/`parseCharter` is validated first.
+ */
+export function compileCharter(value: Charter): { ok: true; compiled: CompiledCharter } | { ok: false; issues: readonly CharterIssue[] } {
+  const cached = compiled.get(value);
+  if (cached) return { ok: true, compiled: cached };
+  let charter = value;
+  if (!isCharter(value)) {
+    const parsed = parseCharter(value);
+    if (!parsed.ok) return { ok: false, issues: parsed.issues };
+    charter = parsed.charter;
+  }
+  const result = build(charter);
+  compiled.set(value, result);
+  compiled.set(charter, result);
+  return { ok: true, compiled: result };
+}
+
+function build(charter: Charter): CompiledCharter {
+  const instant = (local: string): number => {
+    const reading = parseLocalDateTime(local);
+    if (!reading) throw new Error(`unreadable local date-time '${local}'`);
+    return localToInstant(reading, charter.timezone).instant;
+  };
+  const phases = new Map<string, Interval>();
+  for (const [name, phase] of Object.entries(charter.phases)) {
+    phases.set(name, {
+      from: phase.from === undefined ? -Infinity : instant(phase.from),
+      to: phase.to === undefined ? Infinity : instant(phase.to),
+    });
+  }
+  const phaseList = [...phases];
+  const channels = new Map<string, ContactKind>(Object.entries(BUILTIN_CONTACT));
+  for (const [name, declaration] of Object.entries(charter.channels)) channels.set(name, declaration.contact);
+  const labelsOf = (record: Readonly<Record<string, { readonly label?: string | undefined }>>) =>
+    new Map(Object.entries(record).map(([name, entry]) => [name, entry.label ?? name]));
+
+  const partial = {
+    charter,
+    timezone: charter.timezone,
+    locale: charter.locale,
+    defaultCountry: charter.defaultCountry,
+    unlisted: charter.defaults.unlisted,
+    mentionedChannels: new Set(charter.rules.flatMap((rule) => rule.when?.channels ?? [])),
+    channels,
+    phases,
+    labels: {
+      phases: labelsOf(charter.phases),
+      audiences: labelsOf(charter.audiences),
+      relays: labelsOf(charter.relays),
+      sources: labelsOf(charter.sources),
+    },
+    phasesAt: (now: number) => phaseList.filter(([, range]) => range.from <= now && now < range.to).map(([name]) => name),
+    instant,
+  };
+  // Rules compile against the charter they belong to, so the object exists before its rules.
+  const rules: CompiledRule[] = [];
+  const result: CompiledCharter = { ...partial, rules };
+  for (const rule of charter.rules) rules.push(compileRule(rule as Rule, result));
+  return result;
+}

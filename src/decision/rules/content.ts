@@ -1,0 +1,73 @@
+import type { ContentRule } from '../../charter/schema.js';
+import { countSmsSegments } from '../../contact/sms-segments.js';
+import type { CompiledCharter, CompiledRule } from '../compile.js';
+import { ruleReason } from '../reasons.js';
+import type { Reason } from '../types.js';
+import { applies, compileScope, NOT_APPLICABLE, PASS } from './evaluator.js';
+
+/** Content rules check the text: sender named, opt-out keyword, length, forbidden phrases. */
+export function compileContent(rule: ContentRule, charter: CompiledCharter): CompiledRule {
+  const scope = compileScope(rule, charter);
+  const keywords = rule.optOutKeywords ?? ['STOP'];
+  // Keywords are plain text, escaped: a JSON charter can never inject a pattern.
+  const keyword = new RegExp(`(?<![\\p{L}\\p{N}])(?:${keywords.map(escapeRegExp).join('|')})(?![\\p{L}\\p{N}])`, 'iu');
+  const phrases = (rule.forbiddenPhrases ?? []).map((phrase) => ({ phrase, folded: fold(phrase) }));
+  return {
+    rule,
+    id: rule.id,
+    article: rule.article,
+    grants: false,
+    evaluate(facts, env) {
+      if (!applies(scope, facts)) return NOT_APPLICABLE;
+      const text = facts.message.content?.text ?? '';
+      const reasons: Reason[] = [];
+      const fail = (code: Reason['code'], details: Record<string, unknown>) => reasons.push(ruleReason(rule, code, rule.effect, details, env.locale));
+      if (rule.senderIdentification === true) {
+        const name = facts.message.sender.name;
+        if (name === undefined) fail('CONTENT_MISSING_SENDER', {});
+        else if (!fold(text).includes(fold(name))) fail('CONTENT_MISSING_SENDER', { senderName: name });
+      }
+      if (rule.optOutInstruction === true && !keyword.test(text)) fail('CONTENT_MISSING_OPT_OUT', { keywords });
+      if (rule.maxSmsSegments !== undefined && charter.channels.get(facts.channel) === 'mobile') {
+        const length = countSmsSegments(text);
+        if (length.segments > rule.maxSmsSegments) {
+          fail('CONTENT_TOO_LONG', { segments: length.segments, encoding: length.encoding, max: rule.maxSmsSegments });
+        }
+      }
+      if (rule.maxLength !== undefined) {
+        const length = codePoints(text);
+        if (length > rule.maxLength) fail('CONTENT_TOO_LONG', { length, max: rule.maxLength });
+      }
+      if (phrases.length > 0) {
+        const folded = fold(`${facts.message.content?.subject ?? ''}\n${text}`);
+        for (const { phrase, folded: needle } of phrases) {
+          if (folded.includes(needle)) fail('CONTENT_FORBIDDEN_PHRASE', { phrase });
+        }
+      }
+      if (reasons.length === 0) return PASS;
+      return { outcome: rule.effect === 'review' ? 'review' : 'fail', reasons };
+    },
+  };
+}
+
+/** Case- and spacing-insensitive form for phrase matching. */
+function fold(text: string): string {
+  return text.normalize('NFC').toLowerCase().replace(/\s+/g, ' ');
+}
+
+function codePoints(text: string): number {
+  let count = 0;
+  for (let i = 0; i < text.length; i++) {
+    const code = text.charCodeAt(i);
+    if (code < 0xd800 || code > 0xdbff || i + 1 >= text.length) count++;
+    else {
+      count++;
+      i++;
+    }
+  }
+  return count;
+}
+
+function escapeRegExp(text: string): string {
+  return text.replace(/[.*+?^${}()|[\]\\\/-]/g, '\\$&');
+}

@@ -1,0 +1,65 @@
+import type { Locale, Rule } from '../../charter/schema.js';
+import type { CompiledCharter } from '../compile.js';
+import { compileSelector, matches, mismatchedFields, type CompiledSelector, type SelectorField } from '../selector.js';
+import type { SendFacts } from '../send-facts.js';
+import type { QuotaStatus, Reason, RuleCheck, UsageView } from '../types.js';
+
+/** What a rule evaluation needs beyond the send: the charter, the language, the usage. */
+export interface EvalEnv {
+  readonly charter: CompiledCharter;
+  readonly locale: Locale;
+  readonly usage: UsageView | undefined;
+}
+
+/** How one rule came out for one send. */
+export interface RuleResult {
+  readonly outcome: RuleCheck['outcome'];
+  /** For `fail`/`review`: why; for a grant that passes: the permit reason. */
+  readonly reasons?: readonly Reason[];
+  readonly quota?: QuotaStatus;
+  /** Present when the failure is about time: the earliest instant it would pass, if any. */
+  readonly time?: { readonly next: number | undefined };
+}
+
+/** The scope every rule shares: `when`, `unless` and `inForce`, compiled. */
+export interface RuleScope {
+  readonly when: CompiledSelector | undefined;
+  readonly unless: CompiledSelector | undefined;
+  /** `[from, to)` in epoch ms; infinite ends when absent. */
+  readonly from: number;
+  readonly to: number;
+}
+
+/** Compiles a rule's `when`, `unless` and `inForce`. */
+export function compileScope(rule: Rule, charter: CompiledCharter): RuleScope {
+  return {
+    when: compileSelector(rule.when),
+    unless: compileSelector(rule.unless),
+    from: rule.inForce?.from === undefined ? -Infinity : charter.instant(rule.inForce.from),
+    to: rule.inForce?.to === undefined ? Infinity : charter.instant(rule.inForce.to),
+  };
+}
+
+/** Whether the rule is in force at `now`. */
+export function inForce(scope: RuleScope, now: number): boolean {
+  return scope.from <= now && now < scope.to;
+}
+
+/** Whether the rule selects the send: in force, matching `when`, not carved out by `unless`. */
+export function applies(scope: RuleScope, facts: SendFacts): boolean {
+  return inForce(scope, facts.now) && matches(scope.when, facts) && !(scope.unless !== undefined && matches(scope.unless, facts));
+}
+
+/** The dimensions on which the rule fails to select the send: `when` fields, plus `inForce` and `unless`. */
+export function misses(scope: RuleScope, facts: SendFacts): (SelectorField | 'inForce' | 'unless')[] {
+  const missed: (SelectorField | 'inForce' | 'unless')[] = mismatchedFields(scope.when, facts);
+  if (!inForce(scope, facts.now)) missed.push('inForce');
+  if (scope.unless !== undefined && matches(scope.unless, facts)) missed.push('unless');
+  return missed;
+}
+
+/** The result of a rule that does not select the send. */
+export const NOT_APPLICABLE: RuleResult = Object.freeze({ outcome: 'not-applicable' });
+
+/** The result of a rule that selects the send and is satisfied. */
+export const PASS: RuleResult = Object.freeze({ outcome: 'pass' });

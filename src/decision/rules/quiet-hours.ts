@@ -1,0 +1,88 @@
+import type { QuietHoursRule, Weekday } from '../../charter/schema.js';
+import { zonesForCountry } from '../../contact/country-zones.js';
+import { nextInsideInstant } from '../../time/next-inside-instant.js';
+import { compileWeeklyWindows, isInsideWindows, type CompiledWeeklyWindows } from '../../time/weekly-windows.js';
+import type { CompiledCharter, CompiledRule } from '../compile.js';
+import { iso, localDateTime } from '../local-format.js';
+import { ruleReason } from '../reasons.js';
+import type { SendFacts } from '../send-facts.js';
+import { applies, compileScope, NOT_APPLICABLE, PASS, type RuleResult } from './evaluator.js';
+
+/** Quiet hours allow sends only inside windows of the recipient's local time. */
+export function compileQuietHours(rule: QuietHoursRule, charter: CompiledCharter): CompiledRule {
+  const scope = compileScope(rule, charter);
+  const windows = compileWeeklyWindows(rule);
+  const failing = rule.effect === 'review' ? 'review' : 'fail';
+  return {
+    rule,
+    id: rule.id,
+    article: rule.article,
+    grants: false,
+    evaluate(facts, env): RuleResult {
+      if (!applies(scope, facts)) return NOT_APPLICABLE;
+      const zones = recipientZones(facts, charter, rule.unknownTimezone);
+      if ('verdict' in zones) {
+        const details = { zones: zones.candidates };
+        return {
+          outcome: zones.verdict === 'review' ? 'review' : 'fail',
+          reasons: [ruleReason(rule, 'TIMEZONE_UNKNOWN', zones.verdict, details, env.locale)],
+        };
+      }
+      for (const zone of zones) {
+        const reading = isInsideWindows(windows, facts.now, zone);
+        if (reading.inside) continue;
+        const next = nextInsideInstant(windows, facts.now, zones);
+        const details: Record<string, unknown> = {
+          localTime: reading.local.time,
+          date: reading.local.date,
+          weekday: reading.local.weekday,
+          timezone: zone,
+          windows: describeDay(windows, reading.local.weekday),
+          holiday: reading.holiday,
+        };
+        if (next !== undefined) {
+          details['next'] = localDateTime(next, zone);
+          details['nextAt'] = iso(next);
+        }
+        return { outcome: failing, reasons: [ruleReason(rule, 'QUIET_HOURS', rule.effect, details, env.locale)], time: { next } };
+      }
+      return PASS;
+    },
+  };
+}
+
+/**
+ * The zones the recipient may be in: theirs when the CRM knows it, else those of their
+ * number's (or declared, or the charter's default) country, narrowed by the rule's policy.
+ */
+function recipientZones(
+  facts: SendFacts,
+  charter: CompiledCharter,
+  policy: QuietHoursRule['unknownTimezone'],
+): readonly string[] | { readonly verdict: 'deny' | 'review'; readonly candidates: readonly string[] } {
+  if (facts.recipient.timezone !== undefined) return [facts.recipient.timezone];
+  const phone = facts.recipient.phone === undefined ? undefined : facts.phone();
+  const country = (phone?.ok ? phone.country : undefined) ?? facts.recipient.country ?? charter.defaultCountry;
+  const candidates = country === undefined ? [] : zonesForCountry(country);
+  if (candidates.length === 1) return candidates;
+  switch (policy) {
+    case 'strictest':
+      return candidates.length > 0 ? candidates : { verdict: 'review', candidates };
+    case 'charter':
+      return [charter.timezone];
+    case 'review':
+      return { verdict: 'review', candidates };
+    case 'deny':
+      return { verdict: 'deny', candidates };
+  }
+}
+
+function describeDay(windows: CompiledWeeklyWindows, day: Weekday): string {
+  return windows.days[day].map(([from, to]) => `${clock(from)}–${clock(to)}`).join(', ');
+}
+
+function clock(minutes: number): string {
+  const hours = Math.floor(minutes / 60);
+  const rest = minutes % 60;
+  return `${hours < 10 ? '0' : ''}${hours}:${rest < 10 ? '0' : ''}${rest}`;
+}

@@ -1,0 +1,95 @@
+import type { QuotaKey, QuotaRule } from '../../charter/schema.js';
+import { instantToLocal } from '../../time/zoned-time.js';
+import { daysFromCivil, formatDays, weekdayOfDays } from '../../time/civil-days.js';
+import type { CompiledCharter, CompiledRule } from '../compile.js';
+import { ruleReason } from '../reasons.js';
+import type { SendFacts } from '../send-facts.js';
+import type { QuotaStatus } from '../types.js';
+import { applies, compileScope, NOT_APPLICABLE } from './evaluator.js';
+
+const UNIT_MS = { m: 60_000, h: 3_600_000, d: 86_400_000, w: 604_800_000 } as const;
+
+/** A quota counts units per key over a window, reading usage from the ledger. */
+export function compileQuota(rule: QuotaRule, charter: CompiledCharter): CompiledRule {
+  const scope = compileScope(rule, charter);
+  const window = rule.window;
+  const phase = typeof window === 'object' && 'phase' in window ? charter.phases.get(window.phase) : undefined;
+  const rollingMs = typeof window === 'object' && 'rolling' in window ? durationMs(window.rolling) : undefined;
+  const audienceFilter = scope.when?.audiences;
+  return {
+    rule,
+    id: rule.id,
+    article: rule.article,
+    grants: false,
+    evaluate(facts, env) {
+      if (!applies(scope, facts)) return NOT_APPLICABLE;
+      if (phase !== undefined && !(phase.from <= facts.now && facts.now < phase.to)) return NOT_APPLICABLE;
+      const audience = facts.message.audience ?? facts.audiences.find((name) => audienceFilter === undefined || audienceFilter.has(name));
+      const key = `${rule.per.map((part) => `${part}=${encode(keyValue(part, facts, audience))}`).join('|')}${rule.per.length > 0 ? '|' : ''}${bucket(rule, facts.now, charter)}`;
+      const audienceLabel = audience === undefined ? undefined : (charter.labels.audiences.get(audience) ?? audience);
+      if (env.usage === undefined) {
+        const details = { limit: rule.limit, count: rule.count, key, ...(audienceLabel === undefined ? {} : { audienceLabel }) };
+        return { outcome: 'review', reasons: [ruleReason(rule, 'QUOTA_UNKNOWN', 'review', details, env.locale)] };
+      }
+      const usage = env.usage.quota({
+        ruleId: rule.id,
+        key,
+        count: rule.count,
+        messageId: facts.message.id,
+        now: facts.now,
+        ...(rollingMs === undefined ? {} : { since: facts.now - rollingMs }),
+      });
+      const consumes = rule.count === 'messages' && usage.counted ? 0 : 1;
+      const quota: QuotaStatus = { ruleId: rule.id, key, used: usage.used, limit: rule.limit, remaining: Math.max(0, rule.limit - usage.used), consumes };
+      if (usage.used + consumes <= rule.limit) return { outcome: 'pass', quota };
+      const details = { used: usage.used, limit: rule.limit, count: rule.count, key, ...(audienceLabel === undefined ? {} : { audienceLabel }) };
+      return {
+        outcome: rule.effect === 'review' ? 'review' : 'fail',
+        quota,
+        reasons: [ruleReason(rule, 'QUOTA_EXCEEDED', rule.effect, details, env.locale)],
+      };
+    },
+  };
+}
+
+function keyValue(part: QuotaKey, facts: SendFacts, audience: string | undefined): string {
+  switch (part) {
+    case 'sender':
+      return facts.senderId;
+    case 'candidate':
+      return facts.candidate ?? facts.senderId;
+    case 'recipient':
+      return facts.recipient.id;
+    case 'audience':
+      return audience ?? '*';
+    case 'channel':
+      return facts.channel;
+  }
+}
+
+/** The window a send falls in: calendar windows are read in the charter's time zone. */
+function bucket(rule: QuotaRule, now: number, charter: CompiledCharter): string {
+  const window = rule.window;
+  if (window === 'charter') return 'charter';
+  if ('phase' in window) return `phase=${encode(window.phase)}`;
+  if ('rolling' in window) return `rolling=${window.rolling}`;
+  const local = instantToLocal(now, charter.timezone);
+  const days = daysFromCivil(local.year, local.month, local.day);
+  switch (window.calendar) {
+    case 'day':
+      return `day=${formatDays(days)}`;
+    case 'week':
+      return `week=${formatDays(days - weekdayOfDays(days))}`;
+    case 'month':
+      return `month=${formatDays(days).slice(0, 7)}`;
+  }
+}
+
+function durationMs(text: string): number {
+  const unit = text[text.length - 1] as keyof typeof UNIT_MS;
+  return Number(text.slice(0, -1)) * UNIT_MS[unit];
+}
+
+function encode(value: string): string {
+  return /^[\w.@:-]*$/.test(value) ? value : encodeURIComponent(value);
+}

@@ -1,0 +1,62 @@
+import type { Selector } from '../charter/schema.js';
+import type { SendFacts } from './send-facts.js';
+
+/** The fields of a selector, in the order near misses report them. */
+export const SELECTOR_FIELDS = ['channels', 'senders', 'candidates', 'audiences', 'phases', 'via', 'sources', 'relationships'] as const;
+
+/** A selector field. */
+export type SelectorField = (typeof SELECTOR_FIELDS)[number];
+
+/** A selector with its lists turned into sets; absent fields match everything. */
+export type CompiledSelector = Partial<Record<SelectorField, ReadonlySet<string>>>;
+
+/** Turns a selector's lists into sets once, at compile time. */
+export function compileSelector(selector: Selector | undefined): CompiledSelector | undefined {
+  if (!selector) return undefined;
+  const compiled: CompiledSelector = {};
+  for (const field of SELECTOR_FIELDS) {
+    const values = selector[field];
+    if (values) compiled[field] = new Set<string>(values);
+  }
+  return compiled;
+}
+
+/** Whether the send matches every field of the selector. */
+export function matches(selector: CompiledSelector | undefined, send: SendFacts): boolean {
+  if (!selector) return true;
+  for (const field of SELECTOR_FIELDS) {
+    const wanted = selector[field];
+    if (wanted && !fieldMatches(field, wanted, send)) return false;
+  }
+  return true;
+}
+
+/** The fields of the selector the send does not match. */
+export function mismatchedFields(selector: CompiledSelector | undefined, send: SendFacts): SelectorField[] {
+  if (!selector) return [];
+  return SELECTOR_FIELDS.filter((field) => {
+    const wanted = selector[field];
+    return wanted !== undefined && !fieldMatches(field, wanted, send);
+  });
+}
+
+function fieldMatches(field: SelectorField, wanted: ReadonlySet<string>, send: SendFacts): boolean {
+  switch (field) {
+    case 'channels':
+      return wanted.has(send.channel);
+    case 'senders':
+      return wanted.has(send.role);
+    case 'candidates':
+      return wanted.has(send.senderId) || (send.candidate !== undefined && wanted.has(send.candidate));
+    case 'audiences':
+      return send.audiences.some((audience) => wanted.has(audience));
+    case 'phases':
+      return send.phases.some((phase) => wanted.has(phase));
+    case 'via':
+      return wanted.has(send.via);
+    case 'sources':
+      return send.source !== undefined && wanted.has(send.source);
+    case 'relationships':
+      return send.relationship !== undefined && wanted.has(send.relationship);
+  }
+}
