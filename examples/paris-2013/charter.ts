@@ -14,9 +14,10 @@
  * (13 May), the hour the freeze was adopted (00:00), and that emails to members also
  * went through the CSP.
  */
-import { defineCharter } from 'charterguard';
+import { defineCharter, type CharterInput } from 'charterguard';
 
-export const charter = defineCharter({
+/** The charter as written, for composing it with other rules (see the CNIL layer). */
+export const charterInput = {
   id: 'ump-paris-2013',
   title: 'Primaire UMP pour la mairie de Paris 2013',
   locale: 'fr',
@@ -112,4 +113,7 @@ export const charter = defineCharter({
       inForce: { from: '2013-06-01T00:00', to: '2013-06-03T19:00' },
     },
   ],
-});
+} satisfies CharterInput;
+
+/** The validated charter. */
+export const charter = defineCharter(charterInput);
