@@ -1,8 +1,7 @@
-// Until the CLI exists: validate the bundled 2013 Paris charter with the built package and print it.
-import { createRequire } from 'node:module';
+// `npm run demo`: runs scripts/demo.ts with tsx (a dev dependency), after the build.
 import { spawnSync } from 'node:child_process';
+import { createRequire } from 'node:module';
 
 const require = createRequire(import.meta.url);
-const tsx = require.resolve('tsx/cli');
-const result = spawnSync(process.execPath, [tsx, 'scripts/demo-charter.ts'], { stdio: 'inherit' });
+const result = spawnSync(process.execPath, [require.resolve('tsx/cli'), 'scripts/demo.ts'], { stdio: 'inherit' });
 process.exit(result.status ?? 1);
