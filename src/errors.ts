@@ -37,3 +37,19 @@ export class SendDeniedError extends CharterguardError {
     this.decision = decision;
   }
 }
+
+/**
+ * Thrown (as a rejection) by the ledger when its store cannot be reached or fails. The
+ * send must not go; retrying later is safe: nothing is counted twice.
+ */
+export class LedgerUnavailableError extends CharterguardError {
+  override name = 'LedgerUnavailableError';
+}
+
+/**
+ * Thrown by `reservation.commit()` when the reservation expired (or was released) before
+ * the commit: its units went back to the quota, so the send must be authorized again.
+ */
+export class ReservationExpiredError extends CharterguardError {
+  override name = 'ReservationExpiredError';
+}

@@ -1,4 +1,4 @@
-export { CharterguardError, SendDeniedError } from './errors.js';
+export { CharterguardError, LedgerUnavailableError, ReservationExpiredError, SendDeniedError } from './errors.js';
 export { defineCharter, parseCharter, isCharter } from './charter/define-charter.js';
 export type { Charter, DeepReadonly, ParseCharterResult } from './charter/define-charter.js';
 export { CharterError, formatPath } from './charter/issues.js';
@@ -66,3 +66,26 @@ export { normalizeEmail } from './contact/email.js';
 export type { EmailInfo, EmailProblem, ValidEmail, InvalidEmail } from './contact/email.js';
 export { maskPhone, maskEmail, maskContacts } from './contact/mask.js';
 export { zonesForCountry } from './contact/country-zones.js';
+export { createLedger } from './ledger/ledger.js';
+export type { AuthorizeOptions, Authorization, Ledger, LedgerOptions, ReviewOverride, SuppressionRequest } from './ledger/ledger.js';
+export type { Reservation } from './ledger/reservation.js';
+export { memoryStore } from './ledger/memory-store.js';
+export { isOptOutReply } from './ledger/opt-out-reply.js';
+export type {
+  AuditEvent,
+  CounterState,
+  CounterUsage,
+  ExpiredReservation,
+  LedgerStore,
+  QuotaCounter,
+  ReservationConflict,
+  ReservationOutcome,
+  ReservationRequest,
+  ReserveRequest,
+  ReservedUnit,
+  SettleOutcome,
+  SettleRequest,
+  Snapshot,
+  SnapshotRequest,
+  SuppressionEntry,
+} from './ledger/store.js';

@@ -12,9 +12,6 @@ export interface BuiltinCheck {
   evaluate(facts: SendFacts, env: EvalEnv): RuleResult;
 }
 
-/** Legal basis of honouring opt-outs, per language. */
-const OPT_OUT_LAW = { fr: 'RGPD art. 21', en: 'GDPR Art. 21' } as const;
-
 /** The contact point exists and is valid for the channel (SMS needs a mobile number). */
 const contact: BuiltinCheck = {
   id: 'builtin:contact',
@@ -48,9 +45,11 @@ const optOut: BuiltinCheck = {
     if (at === -Infinity) return PASS;
     const state = consentState(facts);
     if (state.granted) return PASS;
-    const record = (facts.recipient.optOuts ?? []).find((entry) => Date.parse(entry.at) === at);
+    const record = (facts.recipient.optOuts ?? []).find(
+      (entry) => (entry.channel === facts.channel || entry.channel === 'all') && Date.parse(entry.at) === at,
+    );
     const details = { channel: record?.channel ?? facts.channel, at: localDateTime(at, env.charter.timezone) };
-    return { outcome: 'fail', reasons: [builtinReason('OPTED_OUT', 'deny', details, env.locale, OPT_OUT_LAW[env.locale])] };
+    return { outcome: 'fail', reasons: [builtinReason('OPTED_OUT', 'deny', details, env.locale)] };
   },
 };
 

@@ -10,9 +10,11 @@ import { builtinReason } from './reasons.js';
 import type { EvalEnv, RuleResult } from './rules/evaluator.js';
 import { sendFacts } from './send-facts.js';
 import type { CanSendContext, Decision, QuotaStatus, Reason, RuleCheck, Verdict } from './types.js';
-import { checkInput, type InputIssue } from './validate-input.js';
+import { checkInput, isInstant, type InputIssue } from './validate-input.js';
 
 const YEAR = 366 * 86_400_000;
+/** The largest instant a `Date` can hold, in epoch milliseconds either side of 1970. */
+const MAX_INSTANT = 8.64e15;
 const MAX_TIME_STEPS = 12;
 
 /**
@@ -45,10 +47,16 @@ export function canSend(message: Message, recipient: Recipient, context: CanSend
   try {
     if (typeof context !== 'object' || context === null) return invalid([{ path: ['context'], message: 'expected an object with the charter' }], now, locale);
     const time = readNow(context.now);
-    if (time === undefined) return invalid([{ path: ['context', 'now'], message: 'expected a Date, an epoch in milliseconds or an ISO 8601 instant' }], now, locale);
+    if (time === undefined) {
+      return invalid([{ path: ['context', 'now'], message: 'expected a Date, an epoch in milliseconds or an ISO 8601 instant with an offset, such as 2013-05-20T10:00:00+02:00' }], now, locale);
+    }
     now = time;
     if (context.locale !== undefined && context.locale !== 'fr' && context.locale !== 'en') {
       return invalid([{ path: ['context', 'locale'], message: "expected 'fr' or 'en'" }], now, locale);
+    }
+    const usage: unknown = context.usage;
+    if (usage !== undefined && (typeof usage !== 'object' || usage === null || typeof (usage as { quota?: unknown }).quota !== 'function')) {
+      return invalid([{ path: ['context', 'usage'], message: 'expected a usage view with a quota(query) method, such as await ledger.usage()' }], now, context.locale ?? locale);
     }
     const compiled = compileCharter(context.charter);
     if (!compiled.ok) {
@@ -188,19 +196,27 @@ function unlisted(compiled: CompiledCharter, facts: ReturnType<typeof sendFacts>
 
 function readNow(value: CanSendContext['now']): number | undefined {
   if (value === undefined) return Date.now();
-  const time = value instanceof Date ? value.getTime() : typeof value === 'number' ? value : typeof value === 'string' ? Date.parse(value) : Number.NaN;
-  return Number.isFinite(time) ? time : undefined;
+  // A string without an offset would be read in the machine's time zone: not deterministic.
+  const time = value instanceof Date ? value.getTime() : typeof value === 'number' ? value : typeof value === 'string' && isInstant(value) ? Date.parse(value) : Number.NaN;
+  return Number.isFinite(time) && Math.abs(time) <= MAX_INSTANT ? time : undefined;
 }
 
-function invalid(issues: readonly InputIssue[], now: number, locale: Locale): Decision {
+function invalid(reported: readonly InputIssue[], now: number, locale: Locale): Decision {
+  // Issues quote the values they refuse; a contact point in the wrong field must not leak through them.
+  const issues = reported.map((issue) => ({ path: issue.path, message: maskContacts(issue.message) }));
   const summary = issues.slice(0, 3).map((issue) => `${formatPath(issue.path)}: ${issue.message}`);
   if (issues.length > 3) summary.push(`${issues.length - 3} more`);
   const reason = builtinReason('INVALID_INPUT', 'deny', { issues: issues.map((issue) => ({ path: [...issue.path], message: issue.message })), summary }, locale);
-  return { verdict: 'deny', allowed: false, reasons: [reason], checks: [], quotas: [], at: iso(Number.isFinite(now) ? now : Date.now()), locale };
+  return { verdict: 'deny', allowed: false, reasons: [reason], checks: [], quotas: [], at: instantOrNow(now), locale };
 }
 
 function engineError(error: unknown, now: number, locale: Locale): Decision {
   const detail = maskContacts(error instanceof Error ? `${error.name}: ${error.message}` : String(error));
   const reason = builtinReason('ENGINE_ERROR', 'deny', { error: detail }, locale);
-  return { verdict: 'deny', allowed: false, reasons: [reason], checks: [], quotas: [], at: iso(Number.isFinite(now) ? now : Date.now()), locale };
+  return { verdict: 'deny', allowed: false, reasons: [reason], checks: [], quotas: [], at: instantOrNow(now), locale };
+}
+
+/** The instant as ISO text; the current time when there is no valid instant to report (this must never throw). */
+function instantOrNow(now: number): string {
+  return iso(Number.isFinite(now) && Math.abs(now) <= MAX_INSTANT ? now : Date.now());
 }

@@ -2,7 +2,7 @@ import { isCharter, parseCharter, type Charter } from '../charter/define-charter
 import type { CharterIssue } from '../charter/issues.js';
 import { BUILTIN_CHANNELS, type Locale, type Rule } from '../charter/schema.js';
 import { localToInstant, parseLocalDateTime } from '../time/zoned-time.js';
-import type { EvalEnv, RuleResult } from './rules/evaluator.js';
+import { boundedInTime, compileScope, scopeEnd, type EvalEnv, type RuleResult, type RuleScope } from './rules/evaluator.js';
 import { compileRule } from './rules/index.js';
 import type { SendFacts } from './send-facts.js';
 import type { Reason } from './types.js';
@@ -63,24 +63,44 @@ const BUILTIN_CONTACT: Record<(typeof BUILTIN_CHANNELS)[number], ContactKind> = 
 };
 
 const compiled = new WeakMap<object, CompiledCharter>();
+/** Plain objects validated on the fly, with the JSON they had then: they may change between calls. */
+const plain = new WeakMap<object, { readonly json: string; readonly compiled: CompiledCharter }>();
 
 /**
  * The compiled form of a charter, built once and cached on the charter object. A value
- * that did not come from `defineCharter`/`parseCharter` is validated first.
+ * that did not come from `defineCharter`/`parseCharter` is validated first, and again
+ * whenever its contents change.
  */
 export function compileCharter(value: Charter): { ok: true; compiled: CompiledCharter } | { ok: false; issues: readonly CharterIssue[] } {
-  const cached = compiled.get(value);
-  if (cached) return { ok: true, compiled: cached };
-  let charter = value;
-  if (!isCharter(value)) {
-    const parsed = parseCharter(value);
-    if (!parsed.ok) return { ok: false, issues: parsed.issues };
-    charter = parsed.charter;
-  }
-  const result = build(charter);
-  compiled.set(value, result);
-  compiled.set(charter, result);
+  if (isCharter(value)) return { ok: true, compiled: compiledOf(value) };
+  const json = fingerprint(value);
+  const hit = json === undefined ? undefined : plain.get(value);
+  if (hit !== undefined && hit.json === json) return { ok: true, compiled: hit.compiled };
+  const parsed = parseCharter(value);
+  if (!parsed.ok) return { ok: false, issues: parsed.issues };
+  const result = compiledOf(parsed.charter);
+  if (json !== undefined) plain.set(value, { json, compiled: result });
   return { ok: true, compiled: result };
+}
+
+/** A validated (frozen) charter compiles once. */
+function compiledOf(charter: Charter): CompiledCharter {
+  let result = compiled.get(charter);
+  if (result === undefined) {
+    result = build(charter);
+    compiled.set(charter, result);
+  }
+  return result;
+}
+
+/** The contents of a plain object as text, `undefined` values included; undefined when it cannot be cached. */
+function fingerprint(value: unknown): string | undefined {
+  if (typeof value !== 'object' || value === null) return undefined;
+  try {
+    return JSON.stringify(value, (_key, item: unknown) => (item === undefined ? '\u0000undefined' : item));
+  } catch {
+    return undefined;
+  }
 }
 
 function build(charter: Charter): CompiledCharter {
@@ -123,6 +143,23 @@ function build(charter: Charter): CompiledCharter {
   // Rules compile against the charter they belong to, so the object exists before its rules.
   const rules: CompiledRule[] = [];
   const result: CompiledCharter = { ...partial, rules };
-  for (const rule of charter.rules) rules.push(compileRule(rule as Rule, result));
+  for (const rule of charter.rules) rules.push(boundTimeHints(compileRule(rule as Rule, result), compileScope(rule as Rule, result), result));
   return result;
+}
+
+/**
+ * A rule refusing a send for a time reason (quiet hours…) passes at its own hint or when its
+ * scope ends (inForce, phases), whichever comes first: every kind gets that bound here.
+ */
+function boundTimeHints(compiled: CompiledRule, scope: RuleScope, charter: CompiledCharter): CompiledRule {
+  if (!boundedInTime(scope)) return compiled;
+  return {
+    ...compiled,
+    evaluate(facts, env) {
+      const result = compiled.evaluate(facts, env);
+      if (result.time === undefined) return result;
+      const end = scopeEnd(scope, facts, charter);
+      return end < (result.time.next ?? Infinity) ? { ...result, time: { next: end } } : result;
+    },
+  };
 }

@@ -2,7 +2,7 @@ import type { Charter } from '../charter/define-charter.js';
 import type { Locale } from '../charter/schema.js';
 import { maskContacts } from '../contact/mask.js';
 import { localDateTime } from './local-format.js';
-import { renderMessage } from './reasons.js';
+import { builtinLaw, renderMessage } from './reasons.js';
 import type { Decision, Reason } from './types.js';
 
 /** Options of {@link explain}. */
@@ -58,6 +58,8 @@ function line(reason: Reason, decided: Locale, locale: Locale, charter: Charter 
           message: rule?.message,
         });
   const source = [reason.article, reason.title].filter((part) => part !== undefined).join(' — ');
-  const law = reason.law !== undefined && reason.article === undefined ? ` (${reason.law})` : '';
+  // A built-in check cites the law in the language of the text; a rule's `law` is the charter's own words.
+  const cited = (reason.ruleId === undefined ? builtinLaw(reason.code, locale) : undefined) ?? reason.law;
+  const law = cited !== undefined && reason.article === undefined ? ` (${cited})` : '';
   return source === '' ? `${message}${law}` : `${source}: ${message}${law}`;
 }

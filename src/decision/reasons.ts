@@ -1,4 +1,5 @@
 import type { Locale, LocalizedText, Rule } from '../charter/schema.js';
+import { maskContacts } from '../contact/mask.js';
 import { CharterguardError } from '../errors.js';
 import type { Catalog, RuleLabel } from './messages/catalog.js';
 import { text } from './messages/catalog.js';
@@ -7,6 +8,10 @@ import { fr } from './messages/fr.js';
 import { REASON_CODES, type Reason, type ReasonCode, type Verdict } from './types.js';
 
 const CATALOGS: Readonly<Record<Locale, Catalog>> = { en, fr };
+/** The legal source a built-in check cites, per language. */
+const BUILTIN_LAWS: Partial<Record<ReasonCode, Readonly<Record<Locale, string>>>> = {
+  OPTED_OUT: { fr: 'RGPD art. 21', en: 'GDPR Art. 21' },
+};
 const overrides: Record<Locale, Partial<Record<ReasonCode, string>>> = { en: {}, fr: {} };
 
 /**
@@ -30,7 +35,7 @@ export function setDefaultMessages(locale: Locale, templates: Partial<Record<Rea
   }
 }
 
-/** The sentence for a reason: the rule's own message, else a global override, else the default. */
+/** The sentence for a reason: the rule's own message, else a global override, else the default; contacts masked. */
 export function renderMessage(
   code: ReasonCode,
   facts: Readonly<Record<string, unknown>>,
@@ -39,8 +44,10 @@ export function renderMessage(
 ): string {
   const own = rule.message === undefined ? undefined : typeof rule.message === 'string' ? rule.message : rule.message[locale];
   const template = own ?? overrides[locale][code];
-  if (template !== undefined) return interpolate(template, facts, rule);
-  return CATALOGS[locale][code](facts, rule);
+  const message = template !== undefined ? interpolate(template, facts, rule) : CATALOGS[locale][code](facts, rule);
+  // Facts and charter texts can carry what someone typed (a sender name, a recipient id that
+  // is an email, a label): mask them. The pre-check keeps maskContacts off the hot path.
+  return mayHoldContact(message) ? maskContacts(message) : message;
 }
 
 /** A reason given by a charter rule. */
@@ -53,10 +60,15 @@ export function ruleReason(rule: Rule, code: ReasonCode, verdict: Verdict, facts
 }
 
 /** A reason given by a built-in check, which cites the law rather than the charter. */
-export function builtinReason(code: ReasonCode, verdict: Verdict, facts: Record<string, unknown>, locale: Locale, law?: string): Reason {
+export function builtinReason(code: ReasonCode, verdict: Verdict, facts: Record<string, unknown>, locale: Locale, law = builtinLaw(code, locale)): Reason {
   const reason: Reason = { code, verdict, message: renderMessage(code, facts, locale), facts };
   if (law !== undefined) reason.law = law;
   return reason;
+}
+
+/** The legal source a built-in check's reason cites in a language, if it cites one. */
+export function builtinLaw(code: ReasonCode, locale: Locale): string | undefined {
+  return BUILTIN_LAWS[code]?.[locale];
 }
 
 function interpolate(template: string, facts: Readonly<Record<string, unknown>>, rule: RuleLabel): string {
@@ -67,3 +79,58 @@ function interpolate(template: string, facts: Readonly<Record<string, unknown>>,
     return name in facts ? text(facts[name]) : whole;
   });
 }
+
+/**
+ * A cheap, conservative pre-check for `maskContacts`: `false` only when the text has no `@`
+ * and no run of 6 or more digits (joined as `maskContacts` joins them), not counting ISO
+ * calendar dates (`2013-05-20`), which it leaves alone. When this says `false`,
+ * `maskContacts` would return the text unchanged.
+ */
+export function mayHoldContact(text: string): boolean {
+  let digits = 0; // digits in the current run
+  let gap = 0; // separators since its last digit
+  for (let i = 0; i < text.length; i++) {
+    const code = text.charCodeAt(i);
+    if (code === 0x40) return true;
+    let digit = code >= 0x30 && code <= 0x39;
+    let separator = !digit && ASCII_SEPARATORS.includes(code);
+    if (code >= 0x80) {
+      const char = String.fromCodePoint(text.codePointAt(i) ?? code);
+      i += char.length - 1;
+      digit = UNICODE_DIGIT.test(char);
+      separator = !digit && UNICODE_SEPARATOR.test(char);
+    } else if (digit && digits === 0 && !RUN_OPENERS.includes(text.charCodeAt(i - 1)) && isoDateAt(text, i)) {
+      // maskContacts reads a date that starts a run as a date, and starts afresh after it.
+      i += 9;
+      gap = 0;
+      continue;
+    }
+    if (digit) {
+      gap = 0;
+      if (++digits >= 6) return true;
+    } else if (!(separator && digits > 0 && ++gap <= 2)) {
+      digits = 0;
+      gap = 0;
+    }
+  }
+  return false;
+}
+
+// The separators maskContacts joins digit groups with: space, tab, . - / ( ) and Unicode spaces and dashes.
+const ASCII_SEPARATORS = [0x20, 0x09, 0x2e, 0x2d, 0x2f, 0x28, 0x29];
+// A run may open with `+`, `＋` or `(` before its first digit: then a date is not read as one.
+const RUN_OPENERS = [0x2b, 0xff0b, 0x28];
+const UNICODE_SEPARATOR = /^[\u00a0\u2007\u202f\u2010-\u2013]$/u;
+const UNICODE_DIGIT = /^\p{Nd}$/u;
+
+/** Whether a valid `YYYY-MM-DD` date, not followed by a digit, starts at `index`. */
+function isoDateAt(text: string, index: number): boolean {
+  const match = ISO_DATE.exec(text.slice(index, index + 12));
+  if (match === null) return false;
+  const year = Number(match[1]);
+  const month = Number(match[2]);
+  const day = Number(match[3]);
+  return year >= 1900 && year <= 2099 && month >= 1 && month <= 12 && day >= 1 && day <= 31;
+}
+
+const ISO_DATE = /^(\d{4})-(\d{2})-(\d{2})(?![\p{Nd}])/u;

@@ -54,6 +54,8 @@ export interface Reason {
   message: string;
   /** The concrete facts behind the reason (counts, times, masked contacts, paths). */
   facts: Record<string, unknown>;
+  /** Present when a reviewer approved this `review` reason through the ledger. */
+  approval?: { by: string; reason: string };
 }
 
 /** How one rule (or built-in check) came out for this send. */

@@ -27,18 +27,22 @@ const RELATIONSHIP_SET = new Set<unknown>(RELATIONSHIPS);
 /**
  * Checks a message and a recipient: their shape (a hand-written check equivalent to the
  * zod schemas, which only run to describe what is wrong), then their references to the
- * charter (channel, relay, audience, role, source, time zone, country).
+ * charter (channel, relay, audience, role, source, consent and opt-out channels, time
+ * zone, country).
  */
 export function checkInput(message: unknown, recipient: unknown, charter: CompiledCharter): InputIssue[] {
   const messageOk = isMessage(message);
   const recipientOk = isRecipient(recipient);
-  // Report everything at once: the shape of what is malformed, the references of what is not.
-  const issues: InputIssue[] = [];
-  if (!messageOk) issues.push(...shapeIssues('message', messageSchema, message));
-  if (!recipientOk) issues.push(...shapeIssues('recipient', recipientSchema, recipient));
-  if (messageOk) issues.push(...messageReferenceIssues(message, charter));
-  if (recipientOk) issues.push(...recipientReferenceIssues(recipient, charter));
-  return issues;
+  // Report everything at once, in argument order: the shape of what is malformed, the references of what is not.
+  return [
+    ...(messageOk ? messageReferenceIssues(message, charter) : shapeIssues('message', messageSchema, message)),
+    ...(recipientOk ? recipientReferenceIssues(recipient, charter) : shapeIssues('recipient', recipientSchema, recipient)),
+  ];
+}
+
+/** Whether `text` is an ISO 8601 instant with an offset (or `Z`), as the input schemas accept them. */
+export function isInstant(text: string): boolean {
+  return INSTANT.test(text);
 }
 
 /** Whether `value` has exactly the shape of a `Message` (same answers as `messageSchema`). */
@@ -69,7 +73,7 @@ export function isRecipient(value: unknown): value is Recipient {
     optional(value['email'], isString) &&
     optional(value['country'], (country) => typeof country === 'string' && /^[A-Z]{2}$/.test(country)) &&
     optional(value['timezone'], isName) &&
-    optional(value['audiences'], (audiences) => Array.isArray(audiences) && audiences.every(isName)) &&
+    optional(value['audiences'], (audiences) => isArrayOf(audiences, isName)) &&
     optional(value['source'], isName) &&
     optional(value['relationship'], (relationship) => RELATIONSHIP_SET.has(relationship)) &&
     optional(value['consents'], (consents) => isRecords(consents, CONSENT_KEYS, (consent) => optional(consent['source'], isName))) &&
@@ -116,6 +120,11 @@ function recipientReferenceIssues(recipient: Recipient, charter: CompiledCharter
   if (recipient.country !== undefined && !isSupportedCountry(recipient.country)) {
     issues.push({ path: ['recipient', 'country'], message: `'${recipient.country}' is not a country with a telephone numbering plan` });
   }
+  // An opt-out whose channel is misspelt ('SMS', 'e-mail') would be silently ignored: refuse it.
+  const channels = new Set(['all', ...charter.channels.keys()]);
+  for (const field of ['consents', 'optOuts'] as const) {
+    recipient[field]?.forEach((record, index) => issues.push(...reference(['recipient', field, index, 'channel'], record.channel, channels, 'channel')));
+  }
   return issues;
 }
 
@@ -130,6 +139,13 @@ function isRecords(value: unknown, keys: ReadonlySet<string>, rest: (record: Rec
   for (const item of value) {
     if (!isRecord(item, keys) || !isName(item['channel']) || typeof item['at'] !== 'string' || !INSTANT.test(item['at']) || !rest(item)) return false;
   }
+  return true;
+}
+
+/** Every element, holes of sparse arrays included (`every` skips them; the schema does not). */
+function isArrayOf(value: unknown, check: (item: unknown) => boolean): boolean {
+  if (!Array.isArray(value)) return false;
+  for (let index = 0; index < value.length; index++) if (!check(value[index])) return false;
   return true;
 }
 

@@ -30,7 +30,10 @@ export const en: Catalog = {
     f.grantedAt === undefined
       ? `No consent on record for ${text(f.channel)}.`
       : `The consent for ${text(f.channel)} is dated ${text(f.grantedAt)}, after the send.`,
-  OPTED_OUT: (f) => `The recipient opted out of ${f.channel === 'all' ? 'every channel' : text(f.channel)} on ${text(f.at)}.`,
+  OPTED_OUT: (f) =>
+    f.at === undefined
+      ? `The recipient's contact is on the suppression list for ${f.channel === 'all' ? 'every channel' : text(f.channel)}.`
+      : `The recipient opted out of ${f.channel === 'all' ? 'every channel' : text(f.channel)} on ${text(f.at)}.`,
   QUIET_HOURS: (f) =>
     f.holiday === true
       ? `${text(f.date)} is a day without sending (${text(f.timezone)}).`

@@ -22,7 +22,7 @@ export const fr: Catalog = {
     `Autorisé seulement pendant : ${list(f.phases, 'ou')} ; il est ${text(f.localTime)} (${text(f.timezone)})` +
     (f.next === undefined ? '.' : ` ; ouverture au plus tôt le ${text(f.next)}.`),
   QUOTA_EXCEEDED: (f) =>
-    `${text(f.used)} ${UNIT[f.count === 'messages' ? 'messages' : 'deliveries'][Number(f.used) > 1 ? 1 : 0]} sur ${text(f.limit)} déjà utilisés` +
+    `${text(f.used)} ${UNIT[f.count === 'messages' ? 'messages' : 'deliveries'][Number(f.used) > 1 ? 1 : 0]} sur ${text(f.limit)} déjà utilisé${Number(f.used) > 1 ? 's' : ''}` +
     (f.audienceLabel === undefined ? '.' : ` pour les ${text(f.audienceLabel)}.`),
   QUOTA_UNKNOWN: (f) =>
     `Limité à ${text(f.limit)} ${UNIT[f.count === 'messages' ? 'messages' : 'deliveries'][Number(f.limit) > 1 ? 1 : 0]} ; l’usage est inconnu sans registre.`,
@@ -30,7 +30,10 @@ export const fr: Catalog = {
     f.grantedAt === undefined
       ? `Aucun consentement enregistré pour le canal ${text(f.channel)}.`
       : `Le consentement pour le canal ${text(f.channel)} date du ${text(f.grantedAt)}, après l’envoi.`,
-  OPTED_OUT: (f) => `Le destinataire s’est désinscrit ${f.channel === 'all' ? 'de tous les canaux' : `du canal ${text(f.channel)}`} le ${text(f.at)}.`,
+  OPTED_OUT: (f) =>
+    f.at === undefined
+      ? `Le contact du destinataire est sur la liste d’opposition ${f.channel === 'all' ? 'pour tous les canaux' : `pour le canal ${text(f.channel)}`}.`
+      : `Le destinataire s’est désinscrit ${f.channel === 'all' ? 'de tous les canaux' : `du canal ${text(f.channel)}`} le ${text(f.at)}.`,
   QUIET_HOURS: (f) =>
     f.holiday === true
       ? `Le ${text(f.date)} est un jour sans envoi (${text(f.timezone)}).`

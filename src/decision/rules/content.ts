@@ -10,7 +10,11 @@ export function compileContent(rule: ContentRule, charter: CompiledCharter): Com
   const scope = compileScope(rule, charter);
   const keywords = rule.optOutKeywords ?? ['STOP'];
   // Keywords are plain text, escaped: a JSON charter can never inject a pattern.
-  const keyword = new RegExp(`(?<![\\p{L}\\p{N}])(?:${keywords.map(escapeRegExp).join('|')})(?![\\p{L}\\p{N}])`, 'iu');
+  // Compared in NFC, so a decomposed `É` (E + U+0301) in the text still matches `É`.
+  const keyword = new RegExp(
+    `(?<![\\p{L}\\p{M}\\p{N}])(?:${keywords.map((word) => escapeRegExp(word.normalize('NFC'))).join('|')})(?![\\p{L}\\p{M}\\p{N}])`,
+    'iu',
+  );
   const phrases = (rule.forbiddenPhrases ?? []).map((phrase) => ({ phrase, folded: fold(phrase) }));
   return {
     rule,
@@ -27,7 +31,7 @@ export function compileContent(rule: ContentRule, charter: CompiledCharter): Com
         if (name === undefined) fail('CONTENT_MISSING_SENDER', {});
         else if (!fold(text).includes(fold(name))) fail('CONTENT_MISSING_SENDER', { senderName: name });
       }
-      if (rule.optOutInstruction === true && !keyword.test(text)) fail('CONTENT_MISSING_OPT_OUT', { keywords });
+      if (rule.optOutInstruction === true && !keyword.test(text.normalize('NFC'))) fail('CONTENT_MISSING_OPT_OUT', { keywords });
       if (rule.maxSmsSegments !== undefined && charter.channels.get(facts.channel) === 'mobile') {
         const length = countSmsSegments(text);
         if (length.segments > rule.maxSmsSegments) {
@@ -68,6 +72,7 @@ function codePoints(text: string): number {
   return count;
 }
 
+/** Escapes the syntax characters only: with the `u` flag, escaping anything else (`-`) is a syntax error. */
 function escapeRegExp(text: string): string {
-  return text.replace(/[.*+?^${}()|[\]\\\/-]/g, '\\$&');
+  return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 }

@@ -58,8 +58,47 @@ export function misses(scope: RuleScope, facts: SendFacts): (SelectorField | 'in
   return missed;
 }
 
+/**
+ * The first instant after now at which the rule stops selecting the send on time grounds
+ * alone: the end of `inForce`, the end of the run of `when.phases` containing now, or the
+ * start of an `unless` phase that would carve the send out; Infinity when none. A rule that
+ * refuses a send because of when it is sent passes from then on, if not earlier.
+ */
+export function scopeEnd(scope: RuleScope, facts: SendFacts, charter: CompiledCharter): number {
+  let end = scope.to;
+  const wanted = scope.when?.phases;
+  if (wanted !== undefined) end = Math.min(end, coverageEnd(wanted, facts.now, charter));
+  const carved = scope.unless?.phases;
+  if (carved !== undefined && mismatchedFields(scope.unless, facts).every((field) => field === 'phases')) {
+    for (const name of carved) {
+      const range = charter.phases.get(name);
+      if (range !== undefined && range.from > facts.now) end = Math.min(end, range.from);
+    }
+  }
+  return end;
+}
+
+/** Whether the rule's scope can end with time: `inForce.to`, `when.phases` or `unless.phases`. */
+export function boundedInTime(scope: RuleScope): boolean {
+  return Number.isFinite(scope.to) || scope.when?.phases !== undefined || scope.unless?.phases !== undefined;
+}
+
 /** The result of a rule that does not select the send. */
 export const NOT_APPLICABLE: RuleResult = Object.freeze({ outcome: 'not-applicable' });
 
 /** The result of a rule that selects the send and is satisfied. */
 export const PASS: RuleResult = Object.freeze({ outcome: 'pass' });
+
+/** The first instant from `now` covered by none of the phases (adjoining and overlapping phases chain). */
+function coverageEnd(phases: ReadonlySet<string>, now: number, charter: CompiledCharter): number {
+  let end = now;
+  for (;;) {
+    let next = end;
+    for (const name of phases) {
+      const range = charter.phases.get(name);
+      if (range !== undefined && range.from <= end && end < range.to) next = Math.max(next, range.to);
+    }
+    if (next === end) return end;
+    end = next;
+  }
+}

@@ -2,13 +2,13 @@ import type { ForbidRule } from '../../charter/schema.js';
 import type { CompiledCharter, CompiledRule } from '../compile.js';
 import { iso, localDateTime } from '../local-format.js';
 import { ruleReason } from '../reasons.js';
-import { applies, compileScope, NOT_APPLICABLE } from './evaluator.js';
+import { applies, boundedInTime, compileScope, NOT_APPLICABLE, scopeEnd } from './evaluator.js';
 
 /** A forbid refuses what it selects; on `sources` it reports the file the contact came from. */
 export function compileForbid(rule: ForbidRule, charter: CompiledCharter): CompiledRule {
   const scope = compileScope(rule, charter);
   const onSources = rule.when?.sources !== undefined;
-  const ends = Number.isFinite(scope.to);
+  const bounded = boundedInTime(scope);
   return {
     rule,
     id: rule.id,
@@ -21,15 +21,18 @@ export function compileForbid(rule: ForbidRule, charter: CompiledCharter): Compi
         details['source'] = facts.source;
         details['sourceLabel'] = charter.labels.sources.get(facts.source) ?? facts.source;
       }
+      // A freeze (inForce with an end, or a phase) is lifted when its scope ends.
+      const end = bounded ? scopeEnd(scope, facts, charter) : Infinity;
+      const ends = Number.isFinite(end);
       if (ends) {
-        details['until'] = localDateTime(scope.to, charter.timezone);
-        details['untilAt'] = iso(scope.to);
+        details['until'] = localDateTime(end, charter.timezone);
+        details['untilAt'] = iso(end);
       }
       const reason = ruleReason(rule, onSources ? 'FORBIDDEN_SOURCE' : 'FORBIDDEN', rule.effect, details, env.locale);
       return {
         outcome: rule.effect === 'review' ? 'review' : 'fail',
         reasons: [reason],
-        ...(ends ? { time: { next: scope.to } } : {}),
+        ...(ends ? { time: { next: end } } : {}),
       };
     },
   };

@@ -1,8 +1,8 @@
 import type { PermitRule } from '../../charter/schema.js';
-import type { CompiledCharter, CompiledRule } from '../compile.js';
+import type { CompiledCharter, CompiledRule, Interval } from '../compile.js';
 import { iso, localDateTime } from '../local-format.js';
 import { ruleReason } from '../reasons.js';
-import type { SelectorField } from '../selector.js';
+import { mismatchedFields, type SelectorField } from '../selector.js';
 import type { SendFacts } from '../send-facts.js';
 import { applies, compileScope, misses, NOT_APPLICABLE, type EvalEnv, type RuleScope } from './evaluator.js';
 
@@ -21,14 +21,18 @@ export function compilePermit(rule: PermitRule, charter: CompiledCharter): Compi
     nearMiss(facts, env) {
       if (scope.when?.channels !== undefined && !scope.when.channels.has(facts.channel)) return undefined;
       const missed = misses(scope, facts);
-      const timeMisses = missed.filter((field) => field === 'phases' || field === 'inForce');
-      const otherMisses = missed.filter((field) => field !== 'phases' && field !== 'inForce');
+      // An `unless` that carves the send out only during some phases is lifted by time too.
+      const timed = (field: (typeof missed)[number]) => field === 'phases' || field === 'inForce' || (field === 'unless' && scope.unless?.phases !== undefined);
+      const timeMisses = missed.filter(timed);
+      const otherMisses = missed.filter((field): field is Exclude<typeof field, 'phases' | 'inForce'> => !timed(field));
       if (otherMisses.length === 0 && timeMisses.length > 0) return outsidePhase(rule, scope, charter, facts, env);
       if (timeMisses.length > 0 || otherMisses.length !== 1) return undefined;
       const field = otherMisses[0]!;
       if (field === 'via') {
-        const relays = [...(scope.when?.via ?? [])].filter((via) => via !== 'direct').map((via) => label(charter, 'via', via));
-        const facts_ = { relays, via: facts.via, viaLabel: label(charter, 'via', facts.via) };
+        const wanted = scope.when?.via ?? new Set<string>();
+        const relays = [...wanted].filter((via) => via !== 'direct').map((via) => label(charter, 'via', via));
+        // `direct`: whether sending without a relay would do, so the message can say so.
+        const facts_ = { relays, direct: wanted.has('direct'), via: facts.via, viaLabel: label(charter, 'via', facts.via) };
         return { reason: ruleReason(rule, 'RELAY_REQUIRED', 'deny', facts_, env.locale) };
       }
       const expected = field === 'unless' ? [] : [...(scope.when?.[field] ?? [])].map((value) => label(charter, field, value));
@@ -42,23 +46,47 @@ export function compilePermit(rule: PermitRule, charter: CompiledCharter): Compi
 function outsidePhase(rule: PermitRule, scope: RuleScope, charter: CompiledCharter, facts: SendFacts, env: EvalEnv) {
   const phases = scope.when?.phases;
   const ranges = phases === undefined ? [{ from: -Infinity, to: Infinity }] : [...phases].map((name) => charter.phases.get(name)!);
+  const carved = carvedPhases(scope, facts, charter);
   let next: number | undefined;
   for (const range of ranges) {
-    const from = Math.max(range.from, scope.from);
     const to = Math.min(range.to, scope.to);
-    if (from < to && to > facts.now) next = Math.min(next ?? Infinity, Math.max(from, facts.now));
+    const open = firstUncovered(Math.max(range.from, scope.from, facts.now), carved);
+    if (open < to) next = Math.min(next ?? Infinity, open);
   }
-  const names = phases === undefined ? [period(rule, charter)] : [...phases].map((name) => charter.labels.phases.get(name) ?? name);
+  const names = phases !== undefined ? [...phases].map((name) => charter.labels.phases.get(name) ?? name) : rule.inForce !== undefined ? [period(rule, charter)] : [];
   const details: Record<string, unknown> = {
     phases: names,
     localTime: localDateTime(facts.now, charter.timezone),
     timezone: charter.timezone,
   };
+  if (carved.length > 0) details['except'] = [...(scope.unless?.phases ?? [])].map((name) => charter.labels.phases.get(name) ?? name);
   if (next !== undefined) {
     details['next'] = localDateTime(next, charter.timezone);
     details['nextAt'] = iso(next);
   }
   return { reason: ruleReason(rule, 'OUTSIDE_PHASE', 'deny', details, env.locale), next };
+}
+
+/** The phases of `unless` that carve this send out while they last: those of an `unless` whose other fields match. */
+function carvedPhases(scope: RuleScope, facts: SendFacts, charter: CompiledCharter): Interval[] {
+  const phases = scope.unless?.phases;
+  if (phases === undefined || !mismatchedFields(scope.unless, facts).every((field) => field === 'phases')) return [];
+  return [...phases].map((name) => charter.phases.get(name)!);
+}
+
+/** The first instant from `at` inside none of the intervals. */
+function firstUncovered(at: number, intervals: readonly Interval[]): number {
+  let time = at;
+  for (let moved = true; moved; ) {
+    moved = false;
+    for (const range of intervals) {
+      if (range.from <= time && time < range.to) {
+        time = range.to;
+        moved = true;
+      }
+    }
+  }
+  return time;
 }
 
 function period(rule: PermitRule, charter: CompiledCharter): string {

@@ -16,6 +16,8 @@ export function compileQuota(rule: QuotaRule, charter: CompiledCharter): Compile
   const phase = typeof window === 'object' && 'phase' in window ? charter.phases.get(window.phase) : undefined;
   const rollingMs = typeof window === 'object' && 'rolling' in window ? durationMs(window.rolling) : undefined;
   const audienceFilter = scope.when?.audiences;
+  // Name the audience only when the count is about one; otherwise it covers every audience.
+  const perAudience = rule.per.includes('audience') || audienceFilter !== undefined;
   return {
     rule,
     id: rule.id,
@@ -26,7 +28,7 @@ export function compileQuota(rule: QuotaRule, charter: CompiledCharter): Compile
       if (phase !== undefined && !(phase.from <= facts.now && facts.now < phase.to)) return NOT_APPLICABLE;
       const audience = facts.message.audience ?? facts.audiences.find((name) => audienceFilter === undefined || audienceFilter.has(name));
       const key = `${rule.per.map((part) => `${part}=${encode(keyValue(part, facts, audience))}`).join('|')}${rule.per.length > 0 ? '|' : ''}${bucket(rule, facts.now, charter)}`;
-      const audienceLabel = audience === undefined ? undefined : (charter.labels.audiences.get(audience) ?? audience);
+      const audienceLabel = audience === undefined || !perAudience ? undefined : (charter.labels.audiences.get(audience) ?? audience);
       if (env.usage === undefined) {
         const details = { limit: rule.limit, count: rule.count, key, ...(audienceLabel === undefined ? {} : { audienceLabel }) };
         return { outcome: 'review', reasons: [ruleReason(rule, 'QUOTA_UNKNOWN', 'review', details, env.locale)] };

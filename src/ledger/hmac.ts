@@ -1,0 +1,181 @@
+/**
+ * HMAC-SHA-256 in plain TypeScript: synchronous, dependency-free and the same in browsers,
+ * edge runtimes and Node, so the ledger can hash contacts on its hot path without the
+ * async round trip of Web Crypto. Checked against `node:crypto` in the tests.
+ */
+
+const K = new Uint32Array([
+  0x428a2f98, 0x71374491, 0xb5c0fbcf, 0xe9b5dba5, 0x3956c25b, 0x59f111f1, 0x923f82a4, 0xab1c5ed5, 0xd807aa98, 0x12835b01,
+  0x243185be, 0x550c7dc3, 0x72be5d74, 0x80deb1fe, 0x9bdc06a7, 0xc19bf174, 0xe49b69c1, 0xefbe4786, 0x0fc19dc6, 0x240ca1cc,
+  0x2de92c6f, 0x4a7484aa, 0x5cb0a9dc, 0x76f988da, 0x983e5152, 0xa831c66d, 0xb00327c8, 0xbf597fc7, 0xc6e00bf3, 0xd5a79147,
+  0x06ca6351, 0x14292967, 0x27b70a85, 0x2e1b2138, 0x4d2c6dfc, 0x53380d13, 0x650a7354, 0x766a0abb, 0x81c2c92e, 0x92722c85,
+  0xa2bfe8a1, 0xa81a664b, 0xc24b8b70, 0xc76c51a3, 0xd192e819, 0xd6990624, 0xf40e3585, 0x106aa070, 0x19a4c116, 0x1e376c08,
+  0x2748774c, 0x34b0bcb5, 0x391c0cb3, 0x4ed8aa4a, 0x5b9cca4f, 0x682e6ff3, 0x748f82ee, 0x78a5636f, 0x84c87814, 0x8cc70208,
+  0x90befffa, 0xa4506ceb, 0xbef9a3f7, 0xc67178f2,
+]);
+const INITIAL = new Uint32Array([0x6a09e667, 0xbb67ae85, 0x3c6ef372, 0xa54ff53a, 0x510e527f, 0x9b05688c, 0x1f83d9ab, 0x5be0cd19]);
+const BLOCK = 64;
+const schedule = new Uint32Array(64);
+const work = new Uint32Array(8);
+const tail = new Uint8Array(2 * BLOCK);
+let buffer = new Uint8Array(256);
+
+/** A keyed hasher: `hash(text)` is the hex HMAC-SHA-256 of the UTF-8 text under the key. */
+export interface KeyedHasher {
+  /** The hex digest of `text` under the hasher's key. */
+  hash(text: string): string;
+}
+
+/**
+ * Prepares HMAC-SHA-256 under `key`: the inner and outer pads are hashed once, so each
+ * message costs the compressions of its own blocks plus one for the outer hash.
+ *
+ * @param key - the secret, as text (UTF-8) or bytes.
+ * @returns a hasher; digests are lower-case hex.
+ */
+export function createHmac(key: string | Uint8Array): KeyedHasher {
+  let keyBytes = typeof key === 'string' ? new TextEncoder().encode(key) : key;
+  if (keyBytes.length > BLOCK) keyBytes = sha256(keyBytes);
+  const inner = new Uint8Array(BLOCK).fill(0x36);
+  const outer = new Uint8Array(BLOCK).fill(0x5c);
+  for (let i = 0; i < keyBytes.length; i++) {
+    inner[i]! ^= keyBytes[i]!;
+    outer[i]! ^= keyBytes[i]!;
+  }
+  const innerState = INITIAL.slice();
+  compress(innerState, inner, 0);
+  const outerState = INITIAL.slice();
+  compress(outerState, outer, 0);
+  const digest = new Uint8Array(32);
+  return {
+    hash(text) {
+      const length = encodeUtf8(text);
+      work.set(innerState);
+      finish(work, buffer, length, BLOCK);
+      wordsToBytes(work, digest);
+      work.set(outerState);
+      finish(work, digest, 32, BLOCK);
+      return hex(work);
+    },
+  };
+}
+
+/** The SHA-256 digest of `data`. */
+export function sha256(data: Uint8Array): Uint8Array {
+  const state = INITIAL.slice();
+  finish(state, data, data.length, 0);
+  const out = new Uint8Array(32);
+  wordsToBytes(state, out);
+  return out;
+}
+
+/** Absorbs `data[0, length)` into `state`, which already holds `prefixLength` bytes, and pads. */
+function finish(state: Uint32Array, data: Uint8Array, length: number, prefixLength: number): void {
+  const full = length - (length % BLOCK);
+  for (let offset = 0; offset < full; offset += BLOCK) compress(state, data, offset);
+  const rest = length - full;
+  const size = rest < 56 ? BLOCK : 2 * BLOCK;
+  tail.fill(0, 0, size);
+  for (let i = 0; i < rest; i++) tail[i] = data[full + i]!;
+  tail[rest] = 0x80;
+  const bits = (prefixLength + length) * 8;
+  writeWord(tail, size - 8, Math.floor(bits / 0x100000000));
+  writeWord(tail, size - 4, bits >>> 0);
+  for (let offset = 0; offset < size; offset += BLOCK) compress(state, tail, offset);
+}
+
+/** UTF-8 encodes `text` into the shared buffer (growing it when needed); returns the byte length. */
+function encodeUtf8(text: string): number {
+  if (buffer.length < text.length * 3) buffer = new Uint8Array(text.length * 3);
+  let length = 0;
+  for (let i = 0; i < text.length; i++) {
+    let code = text.charCodeAt(i);
+    if (code < 0x80) {
+      buffer[length++] = code;
+      continue;
+    }
+    if (code >= 0xd800 && code <= 0xdbff && i + 1 < text.length) {
+      const next = text.charCodeAt(i + 1);
+      if (next >= 0xdc00 && next <= 0xdfff) {
+        code = 0x10000 + ((code - 0xd800) << 10) + (next - 0xdc00);
+        i++;
+        buffer[length++] = 0xf0 | (code >> 18);
+        buffer[length++] = 0x80 | ((code >> 12) & 0x3f);
+        buffer[length++] = 0x80 | ((code >> 6) & 0x3f);
+        buffer[length++] = 0x80 | (code & 0x3f);
+        continue;
+      }
+    }
+    // A lone surrogate encodes as U+FFFD, as TextEncoder does.
+    if (code >= 0xd800 && code <= 0xdfff) code = 0xfffd;
+    if (code < 0x800) {
+      buffer[length++] = 0xc0 | (code >> 6);
+      buffer[length++] = 0x80 | (code & 0x3f);
+    } else {
+      buffer[length++] = 0xe0 | (code >> 12);
+      buffer[length++] = 0x80 | ((code >> 6) & 0x3f);
+      buffer[length++] = 0x80 | (code & 0x3f);
+    }
+  }
+  return length;
+}
+
+function writeWord(bytes: Uint8Array, offset: number, word: number): void {
+  bytes[offset] = word >>> 24;
+  bytes[offset + 1] = (word >>> 16) & 0xff;
+  bytes[offset + 2] = (word >>> 8) & 0xff;
+  bytes[offset + 3] = word & 0xff;
+}
+
+function wordsToBytes(words: Uint32Array, out: Uint8Array): void {
+  for (let i = 0; i < 8; i++) writeWord(out, i * 4, words[i]!);
+}
+
+function compress(state: Uint32Array, block: Uint8Array, offset: number): void {
+  const w = schedule;
+  for (let i = 0; i < 16; i++) {
+    const j = offset + i * 4;
+    w[i] = (block[j]! << 24) | (block[j + 1]! << 16) | (block[j + 2]! << 8) | block[j + 3]!;
+  }
+  for (let i = 16; i < 64; i++) {
+    const a = w[i - 15]!;
+    const b = w[i - 2]!;
+    const s0 = ((a >>> 7) | (a << 25)) ^ ((a >>> 18) | (a << 14)) ^ (a >>> 3);
+    const s1 = ((b >>> 17) | (b << 15)) ^ ((b >>> 19) | (b << 13)) ^ (b >>> 10);
+    w[i] = (w[i - 16]! + s0 + w[i - 7]! + s1) | 0;
+  }
+  let a = state[0]!, b = state[1]!, c = state[2]!, d = state[3]!, e = state[4]!, f = state[5]!, g = state[6]!, h = state[7]!;
+  for (let i = 0; i < 64; i++) {
+    const s1 = ((e >>> 6) | (e << 26)) ^ ((e >>> 11) | (e << 21)) ^ ((e >>> 25) | (e << 7));
+    const t1 = (h + s1 + ((e & f) ^ (~e & g)) + K[i]! + w[i]!) | 0;
+    const s0 = ((a >>> 2) | (a << 30)) ^ ((a >>> 13) | (a << 19)) ^ ((a >>> 22) | (a << 10));
+    const t2 = (s0 + ((a & b) ^ (a & c) ^ (b & c))) | 0;
+    h = g;
+    g = f;
+    f = e;
+    e = (d + t1) | 0;
+    d = c;
+    c = b;
+    b = a;
+    a = (t1 + t2) | 0;
+  }
+  state[0] = (state[0]! + a) | 0;
+  state[1] = (state[1]! + b) | 0;
+  state[2] = (state[2]! + c) | 0;
+  state[3] = (state[3]! + d) | 0;
+  state[4] = (state[4]! + e) | 0;
+  state[5] = (state[5]! + f) | 0;
+  state[6] = (state[6]! + g) | 0;
+  state[7] = (state[7]! + h) | 0;
+}
+
+const HEX = Array.from({ length: 256 }, (_, i) => i.toString(16).padStart(2, '0'));
+
+function hex(words: Uint32Array): string {
+  let out = '';
+  for (let i = 0; i < 8; i++) {
+    const word = words[i]!;
+    out += HEX[word >>> 24]! + HEX[(word >>> 16) & 0xff]! + HEX[(word >>> 8) & 0xff]! + HEX[word & 0xff]!;
+  }
+  return out;
+}

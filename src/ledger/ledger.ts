@@ -1,0 +1,314 @@
+import { isCharter, parseCharter, type Charter } from '../charter/define-charter.js';
+import { CharterError } from '../charter/issues.js';
+import type { Channel } from '../charter/schema.js';
+import { canSend } from '../decision/can-send.js';
+import { compileCharter, type CompiledCharter } from '../decision/compile.js';
+import type { Message, Recipient } from '../decision/inputs.js';
+import { plannedQuotaQueries } from '../decision/quota-queries.js';
+import type { Decision, ReasonCode, UsageView } from '../decision/types.js';
+import { isMessage, isRecipient } from '../decision/validate-input.js';
+import { CharterguardError, LedgerUnavailableError } from '../errors.js';
+import { ContactKeys, randomSecret } from './contact-keys.js';
+import { auditEvent, conflictDecision, counterKey, decideBatch, type PlannedDelivery } from './decide-batch.js';
+import { memoryStore } from './memory-store.js';
+import { makeReservation, type Reservation } from './reservation.js';
+import type { AuditEvent, LedgerStore, QuotaCounter, ReservationRequest } from './store.js';
+import { readInstant, UNREADABLE_INSTANT } from './instant.js';
+import { usageView } from './usage-view.js';
+
+/** Options of {@link createLedger}. */
+export interface LedgerOptions {
+  /** The charter whose quotas the ledger counts. */
+  charter: Charter;
+  /** Where the state lives; defaults to {@link memoryStore}. */
+  store?: LedgerStore;
+  /** The key of the contact hashes; required for a durable store, random otherwise. */
+  secret?: string | Uint8Array;
+  /** How long a reservation counts before it must be committed, in ms; default 15 minutes. */
+  ttl?: number;
+}
+
+/** A reviewer's approval of a `review` verdict. It never lifts a `deny`. */
+export interface ReviewOverride {
+  /** Approves reasons with this code. */
+  code?: ReasonCode;
+  /** Approves reasons given by this rule. */
+  ruleId?: string;
+  /** Who approved, for the audit log. */
+  by: string;
+  /** Why, for the audit log. */
+  reason: string;
+}
+
+/** Options of {@link Ledger.authorize}. */
+export interface AuthorizeOptions {
+  /** The instant of the send; defaults to the current time. */
+  now?: Date | string | number;
+  /** Approvals that turn a `review` into an `allow` when they cover every reason. */
+  overrides?: readonly ReviewOverride[];
+}
+
+/** The result of an authorization: the decision and, when allowed, the units reserved for it. */
+export interface Authorization {
+  /** The decision, including the ledger's own checks (duplicates, suppression list). */
+  decision: Decision;
+  /** Present when the send is allowed: commit it once sent, release it if not. */
+  reservation?: Reservation;
+}
+
+/** A contact to put on (or take off) the suppression list. */
+export interface SuppressionRequest {
+  /** A phone number in any format. */
+  phone?: string;
+  /** An email address. */
+  email?: string;
+  /** For numbers written without +country code; defaults to the charter's. */
+  country?: string;
+  /** The channel, or `'all'` (the default). */
+  channel?: Channel | 'all';
+  /** When; defaults to now. */
+  at?: Date | string | number;
+}
+
+/** The durable memory of what was sent: quotas, reservations, suppression list, audit log. */
+export interface Ledger {
+  /** The charter the ledger enforces. */
+  readonly charter: Charter;
+  /** Decides one send with the ledger's usage and atomically reserves what it consumes. */
+  authorize(message: Message, recipient: Recipient, options?: AuthorizeOptions): Promise<Authorization>;
+  /** The same for every recipient of one mailing, in order, in one batch. */
+  authorizeMany(message: Message, recipients: readonly Recipient[], options?: AuthorizeOptions): Promise<Authorization[]>;
+  /** Quota usage now (or at `now`), for `canSend` or a report. */
+  usage(options?: { now?: Date | string | number }): Promise<UsageView>;
+  /** Adds a contact to the suppression list. */
+  optOut(request: SuppressionRequest): Promise<void>;
+  /** Lifts an earlier opt-out of the contact, for the channel. */
+  optIn(request: SuppressionRequest): Promise<void>;
+  /** Expires the reservations whose time is up; returns how many. */
+  expire(options?: { now?: Date | string | number }): Promise<number>;
+  /** The audit log, oldest first. */
+  audit(): AsyncIterable<AuditEvent>;
+  /** Writes the audit log as JSON Lines to `sink`; returns the number of events. */
+  exportAudit(sink: { write(chunk: string): unknown }): Promise<number>;
+}
+
+const DEFAULT_TTL = 15 * 60_000;
+const MAX_ATTEMPTS = 4;
+
+/**
+ * Creates a ledger: the single point where quotas are counted and reserved when many
+ * workers send at once.
+ *
+ * @param options - the charter, the store (default: in memory), the hashing secret, the reservation ttl.
+ * @returns the ledger.
+ * @throws {@link CharterError} when the charter is not valid; {@link CharterguardError} when a durable store has no secret.
+ * @example
+ * ```ts
+ * const ledger = createLedger({ charter, secret: process.env.LEDGER_SECRET });
+ * const { decision, reservation } = await ledger.authorize(message, recipient);
+ * if (reservation) {
+ *   try { await send(message, recipient); await reservation.commit(); }
+ *   catch (error) { await reservation.release(); throw error; }
+ * }
+ * ```
+ */
+export function createLedger(options: LedgerOptions): Ledger {
+  let charter = options.charter;
+  if (!isCharter(charter)) {
+    const parsed = parseCharter(charter);
+    if (!parsed.ok) throw new CharterError(parsed.issues);
+    charter = parsed.charter;
+  }
+  const compiledResult = compileCharter(charter);
+  if (!compiledResult.ok) throw new CharterError(compiledResult.issues as never);
+  const compiled = compiledResult.compiled;
+  const store = options.store ?? memoryStore();
+  if (store.durable && options.secret === undefined) {
+    throw new CharterguardError('a durable ledger store needs a `secret`: without a fixed key, contact hashes cannot be matched after a restart');
+  }
+  const ttl = options.ttl ?? DEFAULT_TTL;
+  if (!(ttl > 0)) throw new CharterguardError(`ttl must be a positive number of milliseconds, got ${String(ttl)}`);
+  const keys = new ContactKeys(options.secret ?? randomSecret());
+  const guarded = <T>(operation: () => Promise<T>) => guard(operation);
+
+  const authorizeMany = async (message: Message, recipients: readonly Recipient[], authorizeOptions: AuthorizeOptions = {}) => {
+    const now = readInstant(authorizeOptions.now);
+    const overrides = authorizeOptions.overrides ?? [];
+    if (now === undefined || !isMessage(message)) {
+      // Nothing to count: let the engine say what is wrong with the input, and log the refusals.
+      const refused = recipients.map((recipient) => ({ decision: canSend(message, recipient, { charter, now: authorizeOptions.now as never }) }));
+      const at = now ?? Date.now();
+      await guarded(() => store.append(refused.map(({ decision }) => auditEvent(decision, message, undefined, at))));
+      return refused;
+    }
+    const results: (Authorization | undefined)[] = new Array(recipients.length);
+    let pending = recipients.map((_, index) => index);
+    for (let attempt = 1; pending.length > 0; attempt++) {
+      const planned = pending.map((index) => plan(compiled, charter, keys, message, recipients[index]!, now));
+      const counters = uniqueCounters(planned);
+      const snapshot = await guarded(() =>
+        store.snapshot({
+          now,
+          messageId: message.id,
+          counters,
+          deliveries: planned.flatMap((item) => (item.deliveryKey === undefined ? [] : [item.deliveryKey])),
+          contacts: [...new Set(planned.flatMap((item) => item.contacts))],
+          channel: message.channel,
+        }),
+      );
+      const decided = decideBatch({ charter, message, planned, counters, snapshot, now, overrides, keys });
+      const reservations: ReservationRequest[] = [];
+      const events: AuditEvent[] = [];
+      // Refusals that count on an earlier reservation of this batch: final only once it is taken.
+      const held = new Set<number>();
+      decided.forEach((item, position) => {
+        if (item.reservation) reservations.push(item.reservation);
+        else if (reservations.length > 0 && restsOnBatch(item.decision)) held.add(position);
+        else events.push(...item.events);
+      });
+      const expiresAt = now + ttl;
+      const outcomes = await guarded(() => store.reserve({ now, expiresAt, reservations, events }));
+      const retry: number[] = [];
+      const late: AuditEvent[] = [];
+      let lost = false;
+      let next = 0;
+      decided.forEach((item, position) => {
+        const index = pending[position]!;
+        if (!item.reservation) {
+          if (held.has(position)) {
+            // An earlier delivery lost its race: the units this refusal counted on were never taken.
+            if (lost && attempt < MAX_ATTEMPTS) {
+              retry.push(index);
+              return;
+            }
+            late.push(...item.events);
+          }
+          results[index] = { decision: item.decision };
+          return;
+        }
+        const outcome = outcomes[next++];
+        if (outcome?.ok) {
+          results[index] = { decision: item.decision, reservation: makeReservation(store, item.reservation, expiresAt, guarded) };
+          return;
+        }
+        lost = true;
+        if (attempt < MAX_ATTEMPTS) {
+          // Another worker took the units between our read and our reservation: decide again.
+          retry.push(index);
+        } else {
+          const refused = conflictDecision(item.decision, outcome?.conflict);
+          results[index] = { decision: refused };
+          late.push(auditEvent(refused, message, item.reservation.recipient, now));
+        }
+      });
+      if (late.length > 0) await guarded(() => store.append(late));
+      pending = retry;
+    }
+    return results as Authorization[];
+  };
+
+  return {
+    charter,
+    authorize: async (message, recipient, authorizeOptions) => (await authorizeMany(message, [recipient], authorizeOptions))[0]!,
+    authorizeMany,
+    usage: async (usageOptions = {}) => {
+      const now = requireNow(usageOptions.now, 'now');
+      return usageView(await guarded(() => store.counters(now)), keys);
+    },
+    optOut: (request) => suppress(request, 'opt-out'),
+    optIn: (request) => suppress(request, 'opt-in'),
+    expire: async (expireOptions = {}) => {
+      const now = requireNow(expireOptions.now, 'now');
+      return (await guarded(() => store.expire(now))).length;
+    },
+    audit: () => guardedEvents(store),
+    exportAudit: async (sink) => {
+      let count = 0;
+      for await (const event of guardedEvents(store)) {
+        sink.write(`${JSON.stringify(event)}\n`);
+        count++;
+      }
+      return count;
+    },
+  };
+
+  async function suppress(request: SuppressionRequest, action: 'opt-out' | 'opt-in'): Promise<void> {
+    const at = requireNow(request.at, 'at');
+    const channel = request.channel ?? 'all';
+    if (channel !== 'all' && !compiled.channels.has(channel)) throw new CharterguardError(`unknown channel '${channel}'`);
+    const country = request.country ?? compiled.defaultCountry;
+    const contacts: string[] = [];
+    if (request.phone !== undefined) {
+      const hash = keys.phone(request.phone, country);
+      if (hash === undefined) throw new CharterguardError('the phone number to suppress is not a valid number');
+      contacts.push(hash);
+    }
+    if (request.email !== undefined) {
+      const hash = keys.email(request.email);
+      if (hash === undefined) throw new CharterguardError('the email address to suppress is not valid');
+      contacts.push(hash);
+    }
+    if (contacts.length === 0) throw new CharterguardError('give a `phone` or an `email` to suppress');
+    for (const contact of contacts) {
+      await guarded(() => store.suppress({ contact, channel, action, at }));
+      await guarded(() => store.append([{ type: action === 'opt-out' ? 'opted-out' : 'opted-in', at: new Date(at).toISOString(), recipient: contact, channel }]));
+    }
+  }
+}
+
+function plan(compiled: CompiledCharter, charter: Charter, keys: ContactKeys, message: Message, recipient: Recipient, now: number): PlannedDelivery {
+  if (!isRecipient(recipient)) return { recipient, queries: [], contacts: [] };
+  const who = keys.recipient(recipient, message.channel, compiled);
+  return {
+    recipient,
+    who,
+    deliveryKey: `${message.id}|${who}`,
+    queries: plannedQuotaQueries(message, recipient, charter, now).map((query) => ({ ...query, key: keys.quotaKey(query.key) })),
+    contacts: keys.contacts(recipient, compiled),
+  };
+}
+
+/** Whether a refusal may come from the batch's own earlier deliveries (their quota units or delivery keys). */
+function restsOnBatch(decision: Decision): boolean {
+  return decision.reasons.some((reason) => reason.code === 'QUOTA_EXCEEDED' || reason.code === 'DUPLICATE_DELIVERY');
+}
+
+function uniqueCounters(planned: readonly PlannedDelivery[]): QuotaCounter[] {
+  const seen = new Map<string, QuotaCounter>();
+  for (const item of planned) {
+    for (const query of item.queries) {
+      const id = counterKey(query.ruleId, query.key, query.since);
+      if (!seen.has(id)) seen.set(id, query.since === undefined ? { ruleId: query.ruleId, key: query.key, count: query.count } : { ruleId: query.ruleId, key: query.key, count: query.count, since: query.since });
+    }
+  }
+  return [...seen.values()];
+}
+
+async function guard<T>(operation: () => Promise<T>): Promise<T> {
+  try {
+    return await operation();
+  } catch (error) {
+    throw unavailable(error);
+  }
+}
+
+/** The store's audit log, its failures reported as {@link LedgerUnavailableError} like every other call. */
+async function* guardedEvents(store: LedgerStore): AsyncIterable<AuditEvent> {
+  try {
+    yield* store.events();
+  } catch (error) {
+    throw unavailable(error);
+  }
+}
+
+function unavailable(error: unknown): Error {
+  if (error instanceof CharterguardError) return error;
+  return new LedgerUnavailableError(`the ledger store failed: ${error instanceof Error ? error.message : String(error)}`, { cause: error });
+}
+
+/** The instant of a call that needs one: reads it, or throws saying which option is wrong. */
+function requireNow(value: Date | string | number | undefined, name: string): number {
+  const time = readInstant(value);
+  if (time === undefined) throw new CharterguardError(`\`${name}\` ${UNREADABLE_INSTANT}`);
+  return time;
+}

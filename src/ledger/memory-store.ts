@@ -1,0 +1,296 @@
+import type {
+  AuditEvent,
+  CounterState,
+  CounterUsage,
+  ExpiredReservation,
+  LedgerStore,
+  QuotaCounter,
+  ReservationOutcome,
+  ReserveRequest,
+  SettleOutcome,
+  SettleRequest,
+  Snapshot,
+  SnapshotRequest,
+  SuppressionEntry,
+} from './store.js';
+
+/**
+ * A ledger store in memory: zero set-up, the default of `createLedger`. Every operation
+ * runs without awaiting in between, so each reservation is atomic within the process.
+ * Its state is lost with the process; use the SQLite or PostgreSQL store to keep it or
+ * to share it between workers.
+ *
+ * @returns a fresh, empty store.
+ * @example
+ * ```ts
+ * const ledger = createLedger({ charter, store: memoryStore() });
+ * ```
+ */
+export function memoryStore(): LedgerStore {
+  return new MemoryStore();
+}
+
+interface Reservation {
+  readonly id: string;
+  readonly messageId: string;
+  readonly recipient: string;
+  readonly deliveryKey: string;
+  readonly counters: readonly string[];
+  readonly at: number;
+  readonly expiresAt: number;
+  state: 'pending' | 'committed' | 'released' | 'expired';
+}
+
+/** The live units of one quota counter. */
+class Counter {
+  /** Reservation id → its mailing and time. */
+  readonly units = new Map<string, { messageId: string; at: number }>();
+  /** Mailing → number of its live units here. */
+  readonly messages = new Map<string, number>();
+
+  add(id: string, messageId: string, at: number): void {
+    this.units.set(id, { messageId, at });
+    this.messages.set(messageId, (this.messages.get(messageId) ?? 0) + 1);
+  }
+
+  remove(id: string): void {
+    const unit = this.units.get(id);
+    if (!unit) return;
+    this.units.delete(id);
+    const left = (this.messages.get(unit.messageId) ?? 1) - 1;
+    if (left === 0) this.messages.delete(unit.messageId);
+    else this.messages.set(unit.messageId, left);
+  }
+
+  state(counter: QuotaCounter, messageId: string): CounterState {
+    if (counter.since === undefined) {
+      return { used: counter.count === 'messages' ? this.messages.size : this.units.size, counted: this.messages.has(messageId) };
+    }
+    // Rolling window: only units at or after `since` count.
+    const mailings = new Set<string>();
+    let deliveries = 0;
+    for (const unit of this.units.values()) {
+      if (unit.at < counter.since) continue;
+      deliveries++;
+      mailings.add(unit.messageId);
+    }
+    return { used: counter.count === 'messages' ? mailings.size : deliveries, counted: mailings.has(messageId) };
+  }
+}
+
+class MemoryStore implements LedgerStore {
+  readonly durable = false;
+  private readonly reservations = new Map<string, Reservation>();
+  private readonly counters_ = new Map<string, Counter>();
+  private readonly deliveries = new Map<string, string>();
+  private readonly suppressions = new Map<string, SuppressionEntry[]>();
+  private readonly log: AuditEvent[] = [];
+  /** Pending reservations ordered by expiry, for the sweep. */
+  private readonly pending = new ExpiryHeap();
+
+  async snapshot(request: SnapshotRequest): Promise<Snapshot> {
+    this.sweep(request.now);
+    return {
+      counters: request.counters.map((counter) => this.counterState(counter, request.messageId)),
+      deliveries: new Set(request.deliveries.filter((key) => this.deliveries.has(key))),
+      suppressed: new Set(request.contacts.filter((contact) => this.isSuppressed(contact, request.channel, request.now))),
+    };
+  }
+
+  async reserve(request: ReserveRequest): Promise<readonly ReservationOutcome[]> {
+    this.sweep(request.now);
+    const outcomes = request.reservations.map((reservation): ReservationOutcome => {
+      if (this.deliveries.has(reservation.deliveryKey) || this.reservations.has(reservation.id)) {
+        return { ok: false, conflict: { kind: 'duplicate' } };
+      }
+      for (const unit of reservation.units) {
+        const state = this.counterState(unit, reservation.messageId);
+        // A unit of a mailing already counted takes nothing, even over the limit (after an approval).
+        if (unit.count === 'messages' && state.counted) continue;
+        if (state.used + 1 > unit.limit) {
+          return { ok: false, conflict: { kind: 'quota', ruleId: unit.ruleId, key: unit.key, used: state.used } };
+        }
+      }
+      const counters = reservation.units.map((unit) => counterId(unit.ruleId, unit.key));
+      for (const id of counters) this.counter(id).add(reservation.id, reservation.messageId, request.now);
+      this.reservations.set(reservation.id, {
+        id: reservation.id,
+        messageId: reservation.messageId,
+        recipient: reservation.recipient,
+        deliveryKey: reservation.deliveryKey,
+        counters,
+        at: request.now,
+        expiresAt: request.expiresAt,
+        state: 'pending',
+      });
+      this.deliveries.set(reservation.deliveryKey, reservation.id);
+      this.pending.push(request.expiresAt, reservation.id);
+      this.record(reservation.event);
+      return { ok: true };
+    });
+    for (const event of request.events) this.record(event);
+    return outcomes;
+  }
+
+  async settle(requests: readonly SettleRequest[], action: 'commit' | 'release', now: number): Promise<readonly SettleOutcome[]> {
+    this.sweep(now);
+    return requests.map(({ id, event }): SettleOutcome => {
+      const reservation = this.reservations.get(id);
+      if (!reservation) return 'unknown';
+      if (reservation.state === 'expired') return 'expired';
+      if (reservation.state === 'committed') return 'already-committed';
+      if (reservation.state === 'released') return 'already-released';
+      this.record(event);
+      if (action === 'commit') {
+        reservation.state = 'committed';
+        return 'committed';
+      }
+      this.drop(reservation, 'released');
+      return 'released';
+    });
+  }
+
+  async expire(now: number): Promise<readonly ExpiredReservation[]> {
+    return this.sweep(now);
+  }
+
+  async suppress(entry: SuppressionEntry): Promise<void> {
+    const entries = this.suppressions.get(entry.contact) ?? [];
+    entries.push(entry);
+    this.suppressions.set(entry.contact, entries);
+  }
+
+  async append(events: readonly AuditEvent[]): Promise<void> {
+    for (const event of events) this.record(event);
+  }
+
+  async *events(): AsyncIterable<AuditEvent> {
+    // A copy of the length: events appended while iterating are not visited.
+    const length = this.log.length;
+    for (let i = 0; i < length; i++) yield this.log[i]!;
+  }
+
+  async counters(now: number): Promise<readonly CounterUsage[]> {
+    this.sweep(now);
+    const usage: CounterUsage[] = [];
+    for (const [id, counter] of this.counters_) {
+      if (counter.units.size === 0) continue;
+      const [ruleId, key] = splitCounterId(id);
+      usage.push({ ruleId, key, units: [...counter.units.values()].map((unit) => ({ ...unit })) });
+    }
+    return usage;
+  }
+
+  private record(event: AuditEvent): void {
+    this.log.push(Object.freeze({ ...event, seq: this.log.length + 1 }));
+  }
+
+  private counterState(counter: QuotaCounter, messageId: string): CounterState {
+    const found = this.counters_.get(counterId(counter.ruleId, counter.key));
+    return found ? found.state(counter, messageId) : { used: 0, counted: false };
+  }
+
+  private counter(id: string): Counter {
+    let counter = this.counters_.get(id);
+    if (!counter) {
+      counter = new Counter();
+      this.counters_.set(id, counter);
+    }
+    return counter;
+  }
+
+  private isSuppressed(contact: string, channel: string, now: number): boolean {
+    let optOut = -Infinity;
+    let optIn = -Infinity;
+    for (const entry of this.suppressions.get(contact) ?? []) {
+      if (entry.at > now || (entry.channel !== channel && entry.channel !== 'all')) continue;
+      if (entry.action === 'opt-out') optOut = Math.max(optOut, entry.at);
+      else optIn = Math.max(optIn, entry.at);
+    }
+    return optOut > -Infinity && optIn < optOut;
+  }
+
+  /** Expires the pending reservations whose time is up at `now`. */
+  private sweep(now: number): ExpiredReservation[] {
+    const expired: ExpiredReservation[] = [];
+    while (this.pending.size > 0 && this.pending.peek()! <= now) {
+      const id = this.pending.pop()!;
+      const reservation = this.reservations.get(id);
+      if (!reservation || reservation.state !== 'pending') continue;
+      this.drop(reservation, 'expired');
+      const at = reservation.expiresAt;
+      expired.push({ id, messageId: reservation.messageId, recipient: reservation.recipient, expiredAt: at });
+      this.record({ type: 'expired', at: new Date(at).toISOString(), messageId: reservation.messageId, recipient: reservation.recipient, reservationId: id });
+    }
+    return expired;
+  }
+
+  private drop(reservation: Reservation, state: 'released' | 'expired'): void {
+    reservation.state = state;
+    for (const id of reservation.counters) this.counters_.get(id)?.remove(reservation.id);
+    if (this.deliveries.get(reservation.deliveryKey) === reservation.id) this.deliveries.delete(reservation.deliveryKey);
+  }
+}
+
+function counterId(ruleId: string, key: string): string {
+  return `${ruleId}\u0000${key}`;
+}
+
+function splitCounterId(id: string): [string, string] {
+  const at = id.indexOf('\u0000');
+  return [id.slice(0, at), id.slice(at + 1)];
+}
+
+/** A binary min-heap of (expiry, reservation id). */
+class ExpiryHeap {
+  private readonly times: number[] = [];
+  private readonly ids: string[] = [];
+
+  get size(): number {
+    return this.times.length;
+  }
+
+  peek(): number | undefined {
+    return this.times[0];
+  }
+
+  push(time: number, id: string): void {
+    let index = this.times.length;
+    this.times.push(time);
+    this.ids.push(id);
+    while (index > 0) {
+      const parent = (index - 1) >> 1;
+      if (this.times[parent]! <= time) break;
+      this.swap(index, parent);
+      index = parent;
+    }
+  }
+
+  pop(): string | undefined {
+    if (this.times.length === 0) return undefined;
+    const top = this.ids[0];
+    const lastTime = this.times.pop()!;
+    const lastId = this.ids.pop()!;
+    if (this.times.length > 0) {
+      this.times[0] = lastTime;
+      this.ids[0] = lastId;
+      let index = 0;
+      for (;;) {
+        const left = 2 * index + 1;
+        const right = left + 1;
+        let smallest = index;
+        if (left < this.times.length && this.times[left]! < this.times[smallest]!) smallest = left;
+        if (right < this.times.length && this.times[right]! < this.times[smallest]!) smallest = right;
+        if (smallest === index) break;
+        this.swap(index, smallest);
+        index = smallest;
+      }
+    }
+    return top;
+  }
+
+  private swap(a: number, b: number): void {
+    [this.times[a], this.times[b]] = [this.times[b]!, this.times[a]!];
+    [this.ids[a], this.ids[b]] = [this.ids[b]!, this.ids[a]!];
+  }
+}

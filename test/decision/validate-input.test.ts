@@ -1,0 +1,247 @@
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { messageSchema, recipientSchema } from '../../src/index.js';
+import { isMessage, isRecipient } from '../../src/decision/validate-input.js';
+
+type Json = Record<string, unknown>;
+type Path = (string | number)[];
+
+const nameArb = fc.oneof(fc.constantFrom('a', 'email', 'sms', 'all', 'csp', ' ', 'électeurs', 'x-1'), fc.string({ minLength: 1, maxLength: 6 }));
+const textArb = fc.oneof(fc.constant(''), fc.string({ maxLength: 8 }));
+const validInstantArb = fc
+  .tuple(
+    fc.integer({ min: Date.UTC(2000, 0, 1), max: Date.UTC(2030, 0, 1) }),
+    fc.constantFrom('Z', '+02:00', '-05:30', '+00:00', '+14:00'),
+    fc.constantFrom('', '.5', '.123', '.123456'),
+  )
+  .map(([ms, offset, fraction]) => `${new Date(ms).toISOString().slice(0, 19)}${fraction}${offset}`);
+
+const validMessageArb: fc.Arbitrary<Json> = fc.record(
+  {
+    id: nameArb,
+    channel: nameArb,
+    sender: fc.record({ id: nameArb, role: nameArb, candidate: nameArb, name: nameArb }, { requiredKeys: ['id', 'role'] }),
+    via: nameArb,
+    audience: nameArb,
+    content: fc.record({ subject: textArb, text: textArb }, { requiredKeys: [] }),
+  },
+  { requiredKeys: ['id', 'channel', 'sender'] },
+);
+
+const validRecipientArb: fc.Arbitrary<Json> = fc.record(
+  {
+    id: nameArb,
+    phone: textArb,
+    email: textArb,
+    country: fc.constantFrom('FR', 'US', 'ZZ'),
+    timezone: nameArb,
+    audiences: fc.array(nameArb, { maxLength: 3 }),
+    source: nameArb,
+    relationship: fc.constantFrom('member', 'regular', 'occasional', 'prospect'),
+    consents: fc.array(fc.record({ channel: nameArb, at: validInstantArb, source: nameArb }, { requiredKeys: ['channel', 'at'] }), { maxLength: 2 }),
+    optOuts: fc.array(fc.record({ channel: nameArb, at: validInstantArb }), { maxLength: 2 }),
+  },
+  { requiredKeys: ['id'] },
+);
+
+/** An array of `length` holes, with `value` at `at` when given. */
+function sparse(length: number, at?: number, value?: unknown): unknown[] {
+  const array = new Array<unknown>(length);
+  if (at !== undefined) array[at] = value;
+  return array;
+}
+
+/** Values that are almost right somewhere: wrong types, empty strings, bad instants, codes in the wrong case… */
+const replacementArb: fc.Arbitrary<unknown> = fc.oneof(
+  fc.constantFrom<unknown>(
+    '',
+    ' ',
+    'x',
+    0,
+    1.5,
+    Number.NaN,
+    null,
+    undefined,
+    true,
+    {},
+    [],
+    ['a'],
+    ['', 'a'],
+    [undefined],
+    [null],
+    'member',
+    'members',
+    'all',
+    'email',
+    'FR',
+    'fr',
+    'F',
+    'FRA',
+    '2013-05-20T10:00:00Z',
+    '2013-05-20T10:00:00+02:00',
+    '2013-05-20T10:00:00.250-03:30',
+    '2013-05-20T10:00:00',
+    '2013-05-20T10:00Z',
+    '2013-05-20',
+    '2013-02-30T10:00:00Z',
+    '2012-02-29T10:00:00Z',
+    '2013-05-20T24:00:00Z',
+    '2013-05-20T10:00:00+2:00',
+    '2013-05-20t10:00:00z',
+    ' 2013-05-20T10:00:00Z',
+    { channel: 'email', at: '2013-05-20T10:00:00Z' },
+    { channel: 'all', at: '2013-05-20T10:00:00Z', source: '' },
+    { channel: '', at: '2013-05-20T10:00:00Z' },
+    { id: 'x', role: 'y' },
+    { subject: 1 },
+  ),
+  fc.constant(null).map(() => new Date(0)),
+  fc.constant(null).map(() => new String('boxed')),
+  fc.constant(null).map(() => Object.create(null) as Json),
+  fc.constant(null).map(() => sparse(2, 1, 'a')),
+  fc.constant(null).map(() => sparse(1)),
+  fc.constant(null).map(() => sparse(1, 0, undefined)),
+  fc.constant(null).map(() => [{ channel: 'email', at: '2013-05-20T10:00:00Z' }, undefined]),
+  fc.string({ maxLength: 4 }),
+  fc.integer(),
+);
+
+const extraKeyArb = fc.constantFrom('extra', 'ID', 'phoneNumber', 'sendAt', 'constructor', 'toString', '__proto__', 'via', 'phone', 'source', 'at', 'text');
+
+type Mutation = { at: number; op: 'delete' | 'set' | 'add'; key: string; value: unknown };
+
+const mutationArb: fc.Arbitrary<Mutation> = fc.record({ at: fc.nat(), op: fc.constantFrom<Mutation['op']>('delete', 'set', 'set', 'add'), key: extraKeyArb, value: replacementArb });
+
+/** Every path of the value: the root, then each property and element at any depth. */
+function pathsOf(value: unknown, path: Path = []): Path[] {
+  const paths: Path[] = [path];
+  if (Array.isArray(value)) value.forEach((item, index) => paths.push(...pathsOf(item, [...path, index])));
+  else if (typeof value === 'object' && value !== null && Object.getPrototypeOf(value) === Object.prototype) {
+    for (const key of Object.keys(value)) paths.push(...pathsOf((value as Json)[key], [...path, key]));
+  }
+  return paths;
+}
+
+/** Writes an own, enumerable property, even `__proto__`. */
+function put(target: object, key: string | number, value: unknown): void {
+  Object.defineProperty(target, key, { value, enumerable: true, writable: true, configurable: true });
+}
+
+function mutate(root: Json, mutation: Mutation): unknown {
+  const paths = pathsOf(root);
+  const path = paths[mutation.at % paths.length]!;
+  if (path.length === 0) {
+    if (mutation.op === 'set') return mutation.value;
+    if (mutation.op === 'add') put(root, mutation.key, mutation.value);
+    return root;
+  }
+  let parent: unknown = root;
+  for (const segment of path.slice(0, -1)) parent = (parent as Json)[segment];
+  const last = path[path.length - 1]!;
+  const target = (parent as Json)[last];
+  if (mutation.op === 'delete') {
+    if (Array.isArray(parent)) parent.splice(Number(last), 1);
+    else delete (parent as Json)[last];
+  } else if (mutation.op === 'set') {
+    put(parent as object, last, mutation.value);
+  } else if (typeof target === 'object' && target !== null && !Array.isArray(target)) {
+    put(target, mutation.key, mutation.value);
+  } else if (Array.isArray(target)) {
+    target.push(mutation.value);
+  } else {
+    put(parent as object, last, mutation.value);
+  }
+  return root;
+}
+
+function nearValid(valid: fc.Arbitrary<Json>): fc.Arbitrary<unknown> {
+  return fc.tuple(valid, fc.array(mutationArb, { maxLength: 3 })).map(([value, mutations]) => {
+    let result: unknown = structuredClone(value);
+    for (const mutation of mutations) {
+      if (typeof result !== 'object' || result === null || Array.isArray(result)) break;
+      result = mutate(result as Json, mutation);
+    }
+    return result;
+  });
+}
+
+describe('the fast shape check agrees with the schemas', () => {
+  it('isMessage answers as messageSchema on near-valid messages, both ways', () => {
+    let accepted = 0;
+    let refused = 0;
+    fc.assert(
+      fc.property(nearValid(validMessageArb), (value) => {
+        const expected = messageSchema.safeParse(value).success;
+        expect(isMessage(value)).toBe(expected);
+        if (expected) accepted++;
+        else refused++;
+      }),
+      { numRuns: 2000 },
+    );
+    // Both answers are exercised, so the agreement is not vacuous.
+    expect(accepted).toBeGreaterThan(200);
+    expect(refused).toBeGreaterThan(200);
+  });
+
+  it('isRecipient answers as recipientSchema on near-valid recipients, both ways', () => {
+    let accepted = 0;
+    let refused = 0;
+    fc.assert(
+      fc.property(nearValid(validRecipientArb), (value) => {
+        const expected = recipientSchema.safeParse(value).success;
+        expect(isRecipient(value)).toBe(expected);
+        if (expected) accepted++;
+        else refused++;
+      }),
+      { numRuns: 2000 },
+    );
+    expect(accepted).toBeGreaterThan(200);
+    expect(refused).toBeGreaterThan(200);
+  });
+
+  it('every valid message and recipient is accepted', () => {
+    fc.assert(
+      fc.property(validMessageArb, validRecipientArb, (message, recipient) => {
+        expect(isMessage(message)).toBe(true);
+        expect(isRecipient(recipient)).toBe(true);
+      }),
+    );
+  });
+
+  it('agree on any value at all', () => {
+    fc.assert(
+      fc.property(fc.anything({ withBoxedValues: true, withSparseArray: true, withNullPrototype: true, withDate: true }), (value) => {
+        expect(isMessage(value)).toBe(messageSchema.safeParse(value).success);
+        expect(isRecipient(value)).toBe(recipientSchema.safeParse(value).success);
+      }),
+    );
+  });
+
+  const message = { id: 'm', channel: 'email', sender: { id: 's', role: 'candidate' } };
+  const recipient = { id: 'r' };
+  const cases: [string, unknown, unknown][] = [
+    // Regression (fast-check seed -1925448414): `every` skips the holes of a sparse array.
+    ['a sparse audiences array', message, { ...recipient, audiences: sparse(1) }],
+    ['an audiences array holding undefined', message, { ...recipient, audiences: sparse(1, 0, undefined) }],
+    ['a sparse audiences array with a name after the hole', message, { ...recipient, audiences: sparse(2, 1, 'a') }],
+    ['a sparse consents array', message, { ...recipient, consents: sparse(1) }],
+    ['an own __proto__ key', JSON.parse('{"id":"m","channel":"email","sender":{"id":"s","role":"c"},"__proto__":{"x":1}}'), JSON.parse('{"id":"r","__proto__":{}}')],
+    ['an unknown key whose value is undefined', { ...message, extra: undefined }, { ...recipient, extra: undefined }],
+    ['a known key whose value is undefined', { ...message, via: undefined }, { ...recipient, phone: undefined }],
+    ['a lowercase country', message, { ...recipient, country: 'fr' }],
+    ['an instant without seconds', message, { ...recipient, consents: [{ channel: 'email', at: '2013-05-20T10:00Z' }] }],
+    ['an instant without offset', message, { ...recipient, optOuts: [{ channel: 'email', at: '2013-05-20T10:00:00' }] }],
+    ['a day not in the calendar', message, { ...recipient, optOuts: [{ channel: 'email', at: '2013-02-30T10:00:00Z' }] }],
+    ['an empty consent source', message, { ...recipient, consents: [{ channel: 'email', at: '2013-05-20T10:00:00Z', source: '' }] }],
+    ['an empty content text and subject', { ...message, content: { subject: '', text: '' } }, recipient],
+    ['an empty candidate', { ...message, sender: { id: 's', role: 'c', candidate: '' } }, recipient],
+    ['a Date as content', { ...message, content: new Date(0) }, recipient],
+    ['a null-prototype object', Object.assign(Object.create(null) as Json, message), Object.assign(Object.create(null) as Json, recipient)],
+    ['a boxed string as id', { ...message, id: new String('m') }, { ...recipient, id: new String('r') }],
+    ['an array as the whole value', [message], [recipient]],
+  ];
+  it.each(cases)('agree on %s', (_, m, r) => {
+    expect(isMessage(m)).toBe(messageSchema.safeParse(m).success);
+    expect(isRecipient(r)).toBe(recipientSchema.safeParse(r).success);
+  });
+});
