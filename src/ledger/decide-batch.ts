@@ -1,7 +1,8 @@
 import type { Charter } from '../charter/define-charter.js';
 import { canSend } from '../decision/can-send.js';
 import type { Message, Recipient } from '../decision/inputs.js';
-import { builtinReason } from '../decision/reasons.js';
+import { builtinReason, ruleReason } from '../decision/reasons.js';
+import type { QuotaRule } from '../charter/schema.js';
 import type { Decision, QuotaQuery, Reason, UsageView } from '../decision/types.js';
 import type { ContactKeys } from './contact-keys.js';
 import type { ReviewOverride } from './ledger.js';
@@ -61,7 +62,8 @@ export function decideBatch(input: BatchInput): DecidedDelivery[] {
         const base = snapshot.counters[position]!;
         const added = overlay.get(id);
         // The search for `notBefore` reads later windows; the reservation must hold the window of the send.
-        if (query.now === now) read.set(`${query.ruleId}\u0000${query.key}`, { ...query, key });
+        // A rule reads one counter per decision; the reads at `now` are the ones to reserve.
+        if (query.now === now) read.set(query.ruleId, { ...query, key });
         return {
           used: query.count === 'messages' ? base.used + (added?.mailing && !base.counted ? 1 : 0) : base.used + (added?.deliveries ?? 0),
           counted: base.counted || added?.mailing === true,
@@ -80,7 +82,7 @@ export function decideBatch(input: BatchInput): DecidedDelivery[] {
       return { decision, events: [auditEvent(decision, message, item.who, now)] };
     }
     const units: ReservedUnit[] = decision.quotas.map((quota) => {
-      const query = read.get(`${quota.ruleId}\u0000${quota.key}`)!;
+      const query = read.get(quota.ruleId)!;
       const unit = { ruleId: quota.ruleId, key: query.key, count: query.count, limit: approval.overLimit.has(quota.ruleId) ? Infinity : quota.limit };
       return query.since === undefined ? unit : { ...unit, since: query.since };
     });
@@ -118,12 +120,15 @@ export function auditEvent(decision: Decision, message: Message, recipient: stri
   return recipient === undefined ? event : { ...event, recipient };
 }
 
-/** A decision refused because the store kept rejecting the reservation (lost races). */
-export function conflictDecision(decision: Decision, conflict: ReservationConflict | undefined): Decision {
-  const duplicate = conflict?.kind === 'duplicate';
-  const facts: Record<string, unknown> = conflict?.kind === 'quota' ? { ruleId: conflict.ruleId, used: conflict.used } : {};
-  const reason = builtinReason(duplicate ? 'DUPLICATE_DELIVERY' : 'QUOTA_EXCEEDED', 'deny', facts, decision.locale);
-  if (conflict?.kind === 'quota') reason.ruleId = conflict.ruleId;
+/** A decision refused because the store kept rejecting the reservation (lost races), citing the rule. */
+export function conflictDecision(decision: Decision, conflict: ReservationConflict | undefined, charter: Charter): Decision {
+  const rule = conflict?.kind === 'quota' ? charter.rules.find((candidate) => candidate.id === conflict.ruleId) : undefined;
+  let reason: Reason;
+  if (conflict?.kind === 'quota' && rule?.kind === 'quota') {
+    reason = ruleReason(rule as QuotaRule, 'QUOTA_EXCEEDED', 'deny', { used: conflict.used, limit: rule.limit, count: rule.count }, decision.locale);
+  } else {
+    reason = builtinReason('DUPLICATE_DELIVERY', 'deny', {}, decision.locale);
+  }
   return { ...decision, verdict: 'deny', allowed: false, reasons: [reason] };
 }
 

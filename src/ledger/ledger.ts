@@ -93,7 +93,8 @@ export interface Ledger {
 }
 
 const DEFAULT_TTL = 15 * 60_000;
-const MAX_ATTEMPTS = 4;
+// Each lost race means another delivery took the units; a few fresh reads settle any realistic contention.
+const MAX_ATTEMPTS = 8;
 
 /**
  * Creates a ledger: the single point where quotas are counted and reserved when many
@@ -196,7 +197,7 @@ export function createLedger(options: LedgerOptions): Ledger {
           // Another worker took the units between our read and our reservation: decide again.
           retry.push(index);
         } else {
-          const refused = conflictDecision(item.decision, outcome?.conflict);
+          const refused = conflictDecision(item.decision, outcome?.conflict, charter);
           results[index] = { decision: refused };
           late.push(auditEvent(refused, message, item.reservation.recipient, now));
         }

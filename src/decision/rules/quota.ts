@@ -2,7 +2,8 @@ import type { QuotaKey, QuotaRule } from '../../charter/schema.js';
 import { instantToLocal } from '../../time/zoned-time.js';
 import { daysFromCivil, formatDays, weekdayOfDays } from '../../time/civil-days.js';
 import type { CompiledCharter, CompiledRule } from '../compile.js';
-import { ruleReason } from '../reasons.js';
+import { maskContacts } from '../../contact/mask.js';
+import { mayHoldContact, ruleReason } from '../reasons.js';
 import type { SendFacts } from '../send-facts.js';
 import type { QuotaStatus } from '../types.js';
 import { applies, compileScope, NOT_APPLICABLE } from './evaluator.js';
@@ -28,9 +29,11 @@ export function compileQuota(rule: QuotaRule, charter: CompiledCharter): Compile
       if (phase !== undefined && !(phase.from <= facts.now && facts.now < phase.to)) return NOT_APPLICABLE;
       const audience = facts.message.audience ?? facts.audiences.find((name) => audienceFilter === undefined || audienceFilter.has(name));
       const key = `${rule.per.map((part) => `${part}=${encode(keyValue(part, facts, audience))}`).join('|')}${rule.per.length > 0 ? '|' : ''}${bucket(rule, facts.now, charter)}`;
+      // CRM ids can be emails or numbers: the key the decision shows is masked; the ledger reads the real one.
+      const shown = mayHoldContact(key) ? maskContacts(key) : key;
       const audienceLabel = audience === undefined || !perAudience ? undefined : (charter.labels.audiences.get(audience) ?? audience);
       if (env.usage === undefined) {
-        const details = { limit: rule.limit, count: rule.count, key, ...(audienceLabel === undefined ? {} : { audienceLabel }) };
+        const details = { limit: rule.limit, count: rule.count, key: shown, ...(audienceLabel === undefined ? {} : { audienceLabel }) };
         return { outcome: 'review', reasons: [ruleReason(rule, 'QUOTA_UNKNOWN', 'review', details, env.locale)] };
       }
       const usage = env.usage.quota({
@@ -42,9 +45,10 @@ export function compileQuota(rule: QuotaRule, charter: CompiledCharter): Compile
         ...(rollingMs === undefined ? {} : { since: facts.now - rollingMs }),
       });
       const consumes = rule.count === 'messages' && usage.counted ? 0 : 1;
-      const quota: QuotaStatus = { ruleId: rule.id, key, used: usage.used, limit: rule.limit, remaining: Math.max(0, rule.limit - usage.used), consumes };
-      if (usage.used + consumes <= rule.limit) return { outcome: 'pass', quota };
-      const details = { used: usage.used, limit: rule.limit, count: rule.count, key, ...(audienceLabel === undefined ? {} : { audienceLabel }) };
+      const quota: QuotaStatus = { ruleId: rule.id, key: shown, used: usage.used, limit: rule.limit, remaining: Math.max(0, rule.limit - usage.used), consumes };
+      // A later delivery of a mailing already counted consumes nothing, even past an approved overrun.
+      if (consumes === 0 || usage.used + consumes <= rule.limit) return { outcome: 'pass', quota };
+      const details = { used: usage.used, limit: rule.limit, count: rule.count, key: shown, ...(audienceLabel === undefined ? {} : { audienceLabel }) };
       return {
         outcome: rule.effect === 'review' ? 'review' : 'fail',
         quota,

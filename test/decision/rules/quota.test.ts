@@ -175,10 +175,17 @@ describe("count: 'messages' counts mailings", () => {
     expect(onlyQuery(usage)).toMatchObject({ count: 'messages', messageId: 'm3' });
   });
 
-  it('refuses even a counted mailing once usage is over the limit (used + 0 > limit)', () => {
+  it('lets a counted mailing reach its other recipients even once usage is over the limit (an approved overrun)', () => {
+    // Its later deliveries consume nothing: refusing them would not bring usage back under the limit.
     const decision = canSend(sms(), person(), { charter, now: NOW, usage: new FakeUsage({}, { used: 4, counted: true }) });
-    expect(decision.verdict).toBe('deny');
+    expect(decision.verdict).toBe('allow');
     expect(decision.quotas[0]).toMatchObject({ used: 4, remaining: 0, consumes: 0 });
+  });
+
+  it('refuses a new mailing once usage is over the limit', () => {
+    const decision = canSend(sms(), person(), { charter, now: NOW, usage: new FakeUsage({}, { used: 4, counted: false }) });
+    expect(decision.verdict).toBe('deny');
+    expect(decision.quotas[0]).toMatchObject({ used: 4, remaining: 0, consumes: 1 });
   });
 
   it('refuses the first mailing under a limit of 0', () => {
