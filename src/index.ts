@@ -60,7 +60,7 @@ export type {
 } from './decision/types.js';
 export { countSmsSegments, isGsm7 } from './contact/sms-segments.js';
 export type { SmsLength } from './contact/sms-segments.js';
-export { normalizePhone } from './contact/phone.js';
+export { normalizePhone, SMS_PHONE_TYPES } from './contact/phone.js';
 export type { PhoneInfo, PhoneProblem, PhoneType, ValidPhone, InvalidPhone } from './contact/phone.js';
 export { normalizeEmail } from './contact/email.js';
 export type { EmailInfo, EmailProblem, ValidEmail, InvalidEmail } from './contact/email.js';

@@ -51,8 +51,17 @@ export function renderMessage(
 }
 
 /** A reason given by a charter rule. */
-export function ruleReason(rule: Rule, code: ReasonCode, verdict: Verdict, facts: Record<string, unknown>, locale: Locale): Reason {
-  const reason: Reason = { code, verdict, ruleId: rule.id, message: renderMessage(code, facts, locale, rule), facts };
+export function ruleReason(
+  rule: Rule,
+  code: ReasonCode,
+  verdict: Verdict,
+  facts: Record<string, unknown>,
+  locale: Locale,
+  { ownMessage = true }: { ownMessage?: boolean } = {},
+): Reason {
+  // A rule's own `message` explains what the rule gives; a permit's near miss is not that.
+  const label = ownMessage ? rule : { id: rule.id, title: rule.title, article: rule.article };
+  const reason: Reason = { code, verdict, ruleId: rule.id, message: renderMessage(code, facts, locale, label), facts };
   if (rule.article !== undefined) reason.article = rule.article;
   if (rule.title !== undefined) reason.title = rule.title;
   if (rule.law !== undefined) reason.law = rule.law;

@@ -16,11 +16,18 @@ export const en: Catalog = {
   CHANNEL_NOT_COVERED: (f) => `The charter does not mention ${text(f.channel)} at all, and what it does not permit is refused.`,
   FORBIDDEN: (f) => (f.until === undefined ? 'Forbidden by the charter.' : `Forbidden by the charter until ${text(f.until)}.`),
   FORBIDDEN_SOURCE: (f) => `The contact comes from ${text(f.sourceLabel)}, which this sender may not use.`,
-  RELAY_REQUIRED: (f) =>
-    `This send must go through ${list(f.relays, 'or')}; it goes ${f.via === 'direct' ? 'directly' : `via ${text(f.viaLabel)}`}.`,
-  OUTSIDE_PHASE: (f) =>
-    `Allowed only during ${list(f.phases, 'or')}; it is ${text(f.localTime)} (${text(f.timezone)})` +
-    (f.next === undefined ? '.' : `; the earliest opening is ${text(f.next)}.`),
+  RELAY_REQUIRED: (f) => {
+    const goes = f.via === 'direct' ? 'directly' : `via ${text(f.viaLabel)}`;
+    const relays = Array.isArray(f.relays) ? f.relays : [];
+    if (relays.length === 0) return `This send must go directly, without a relay; it goes ${goes}.`;
+    return `This send must go through ${list(relays, 'or')}${f.direct === true ? ' or directly' : ''}; it goes ${goes}.`;
+  },
+  OUTSIDE_PHASE: (f) => {
+    const phases = Array.isArray(f.phases) && f.phases.length > 0 ? `Allowed only during ${list(f.phases, 'or')}` : 'Not allowed at this time';
+    const except = Array.isArray(f.except) && f.except.length > 0 ? ` (except during ${list(f.except, 'or')})` : '';
+    const next = f.next === undefined ? '.' : `; the earliest opening is ${text(f.next)}.`;
+    return `${phases}${except}; it is ${text(f.localTime)} (${text(f.timezone)})${next}`;
+  },
   QUOTA_EXCEEDED: (f) =>
     `${text(f.used)} of ${text(f.limit)} ${UNIT[f.count === 'messages' ? 'messages' : 'deliveries'][1]} already used` +
     (f.audienceLabel === undefined ? '.' : ` for ${text(f.audienceLabel)}.`),

@@ -16,11 +16,18 @@ export const fr: Catalog = {
   CHANNEL_NOT_COVERED: (f) => `La charte ne dit rien du canal ${text(f.channel)} ; ce qu’elle n’autorise pas est refusé.`,
   FORBIDDEN: (f) => (f.until === undefined ? 'Interdit par la charte.' : `Interdit par la charte jusqu’au ${text(f.until)}.`),
   FORBIDDEN_SOURCE: (f) => `Le contact provient du ${text(f.sourceLabel)}, que cet expéditeur ne peut pas utiliser.`,
-  RELAY_REQUIRED: (f) =>
-    `Cet envoi doit passer par ${list(f.relays, 'ou')} ; il part ${f.via === 'direct' ? 'directement' : `par ${text(f.viaLabel)}`}.`,
-  OUTSIDE_PHASE: (f) =>
-    `Autorisé seulement pendant : ${list(f.phases, 'ou')} ; il est ${text(f.localTime)} (${text(f.timezone)})` +
-    (f.next === undefined ? '.' : ` ; ouverture au plus tôt le ${text(f.next)}.`),
+  RELAY_REQUIRED: (f) => {
+    const goes = f.via === 'direct' ? 'directement' : `par ${text(f.viaLabel)}`;
+    const relays = Array.isArray(f.relays) ? f.relays : [];
+    if (relays.length === 0) return `Cet envoi doit partir directement, sans relais ; il part ${goes}.`;
+    return `Cet envoi doit passer par ${list(relays, 'ou')}${f.direct === true ? ' ou partir directement' : ''} ; il part ${goes}.`;
+  },
+  OUTSIDE_PHASE: (f) => {
+    const phases = Array.isArray(f.phases) && f.phases.length > 0 ? `Autorisé seulement pendant : ${list(f.phases, 'ou')}` : 'Pas autorisé à ce moment';
+    const except = Array.isArray(f.except) && f.except.length > 0 ? ` (sauf pendant : ${list(f.except, 'ou')})` : '';
+    const next = f.next === undefined ? '.' : ` ; ouverture au plus tôt le ${text(f.next)}.`;
+    return `${phases}${except} ; il est ${text(f.localTime)} (${text(f.timezone)})${next}`;
+  },
   QUOTA_EXCEEDED: (f) =>
     `${text(f.used)} ${UNIT[f.count === 'messages' ? 'messages' : 'deliveries'][Number(f.used) > 1 ? 1 : 0]} sur ${text(f.limit)} déjà utilisé${Number(f.used) > 1 ? 's' : ''}` +
     (f.audienceLabel === undefined ? '.' : ` pour les ${text(f.audienceLabel)}.`),

@@ -33,11 +33,11 @@ export function compilePermit(rule: PermitRule, charter: CompiledCharter): Compi
         const relays = [...wanted].filter((via) => via !== 'direct').map((via) => label(charter, 'via', via));
         // `direct`: whether sending without a relay would do, so the message can say so.
         const facts_ = { relays, direct: wanted.has('direct'), via: facts.via, viaLabel: label(charter, 'via', facts.via) };
-        return { reason: ruleReason(rule, 'RELAY_REQUIRED', 'deny', facts_, env.locale) };
+        return { reason: ruleReason(rule, 'RELAY_REQUIRED', 'deny', facts_, env.locale, { ownMessage: false }) };
       }
       const expected = field === 'unless' ? [] : [...(scope.when?.[field] ?? [])].map((value) => label(charter, field, value));
       const details = field === 'unless' ? { channel: facts.channel, field } : { channel: facts.channel, field, expected, actual: actual(field, facts, charter) };
-      return { reason: ruleReason(rule, 'NOT_PERMITTED', 'deny', details, env.locale) };
+      return { reason: ruleReason(rule, 'NOT_PERMITTED', 'deny', details, env.locale, { ownMessage: false }) };
     },
   };
 }
@@ -64,7 +64,7 @@ function outsidePhase(rule: PermitRule, scope: RuleScope, charter: CompiledChart
     details['next'] = localDateTime(next, charter.timezone);
     details['nextAt'] = iso(next);
   }
-  return { reason: ruleReason(rule, 'OUTSIDE_PHASE', 'deny', details, env.locale), next };
+  return { reason: ruleReason(rule, 'OUTSIDE_PHASE', 'deny', details, env.locale, { ownMessage: false }), next };
 }
 
 /** The phases of `unless` that carve this send out while they last: those of an `unless` whose other fields match. */

@@ -6,7 +6,7 @@ import type { CompiledCharter, CompiledRule } from '../compile.js';
 import { iso, localDateTime } from '../local-format.js';
 import { ruleReason } from '../reasons.js';
 import type { SendFacts } from '../send-facts.js';
-import { applies, compileScope, NOT_APPLICABLE, PASS, type RuleResult } from './evaluator.js';
+import { applies, boundedInTime, compileScope, NOT_APPLICABLE, PASS, scopeEnd, type RuleResult } from './evaluator.js';
 
 /** Quiet hours allow sends only inside windows of the recipient's local time. */
 export function compileQuietHours(rule: QuietHoursRule, charter: CompiledCharter): CompiledRule {
@@ -44,7 +44,11 @@ export function compileQuietHours(rule: QuietHoursRule, charter: CompiledCharter
           details['next'] = localDateTime(next, zone);
           details['nextAt'] = iso(next);
         }
-        return { outcome: failing, reasons: [ruleReason(rule, 'QUIET_HOURS', rule.effect, details, env.locale)], time: { next } };
+        // The rule also stops refusing when its own scope (inForce, phases) ends, if that comes first.
+        const end = boundedInTime(scope) ? scopeEnd(scope, facts, charter) : Infinity;
+        const passes = Math.min(next ?? Infinity, end);
+        const time = { next: Number.isFinite(passes) ? passes : undefined };
+        return { outcome: failing, reasons: [ruleReason(rule, 'QUIET_HOURS', rule.effect, details, env.locale)], time };
       }
       return PASS;
     },
