@@ -250,10 +250,13 @@ export function createLedger(options: LedgerOptions): Ledger {
       contacts.push(hash);
     }
     if (contacts.length === 0) throw new CharterguardError('give a `phone` or an `email` to suppress');
-    for (const contact of contacts) {
-      await guarded(() => store.suppress({ contact, channel, action, at }));
-      await guarded(() => store.append([{ type: action === 'opt-out' ? 'opted-out' : 'opted-in', at: new Date(at).toISOString(), recipient: contact, channel }]));
-    }
+    const type = action === 'opt-out' ? 'opted-out' : 'opted-in';
+    await guarded(() =>
+      store.suppress(
+        contacts.map((contact) => ({ contact, channel, action, at })),
+        contacts.map((contact) => ({ type, at: new Date(at).toISOString(), recipient: contact, channel })),
+      ),
+    );
   }
 }
 

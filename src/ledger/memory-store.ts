@@ -154,10 +154,13 @@ class MemoryStore implements LedgerStore {
     return this.sweep(now);
   }
 
-  async suppress(entry: SuppressionEntry): Promise<void> {
-    const entries = this.suppressions.get(entry.contact) ?? [];
-    entries.push(entry);
-    this.suppressions.set(entry.contact, entries);
+  async suppress(entries: readonly SuppressionEntry[], events: readonly AuditEvent[]): Promise<void> {
+    for (const entry of entries) {
+      const list = this.suppressions.get(entry.contact) ?? [];
+      list.push(entry);
+      this.suppressions.set(entry.contact, list);
+    }
+    for (const event of events) this.record(event);
   }
 
   async append(events: readonly AuditEvent[]): Promise<void> {

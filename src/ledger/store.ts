@@ -154,8 +154,8 @@ export interface LedgerStore {
    * Every other operation sweeps too, so expiry never depends on this being called.
    */
   expire(now: number): Promise<readonly ExpiredReservation[]>;
-  /** Records an opt-out or opt-in. */
-  suppress(entry: SuppressionEntry): Promise<void>;
+  /** Records opt-outs or opt-ins and their audit events, in one transaction. */
+  suppress(entries: readonly SuppressionEntry[], events: readonly AuditEvent[]): Promise<void>;
   /** Appends events to the audit log. */
   append(events: readonly AuditEvent[]): Promise<void>;
   /** The audit log, oldest first. */

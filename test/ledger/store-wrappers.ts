@@ -28,7 +28,7 @@ export function hookedStore(inner: LedgerStore, hooks: StoreHooks): LedgerStore 
     reserve: (request) => around('reserve', [request], () => inner.reserve(request)),
     settle: (requests, action, now) => around('settle', [requests, action, now], () => inner.settle(requests, action, now)),
     expire: (now) => around('expire', [now], () => inner.expire(now)),
-    suppress: (entry) => around('suppress', [entry], () => inner.suppress(entry)),
+    suppress: (entries, events) => around('suppress', [entries, events], () => inner.suppress(entries, events)),
     append: (events) => around('append', [events], () => inner.append(events)),
     counters: (now) => around('counters', [now], () => inner.counters(now)),
     events: () => eventsAround(inner, hooks),

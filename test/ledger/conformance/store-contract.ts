@@ -425,7 +425,7 @@ export function storeContract(factory: StoreFactory, options: TestStoreOptions):
 
     it('suppresses a contact for the channel of its opt-out only, from the opt-out on', async () => {
       const store = await fresh();
-      await store.suppress({ contact: alice, channel: 'sms', action: 'opt-out', at: T0 });
+      await store.suppress([{ contact: alice, channel: 'sms', action: 'opt-out', at: T0 }], []);
       expect(await suppressed(store, T0 - 1, 'sms')).toEqual([]);
       expect(await suppressed(store, T0, 'sms')).toEqual([alice]);
       expect(await suppressed(store, T0, 'email')).toEqual([]);
@@ -434,28 +434,45 @@ export function storeContract(factory: StoreFactory, options: TestStoreOptions):
 
     it("suppresses a contact on every channel after an opt-out of 'all'", async () => {
       const store = await fresh();
-      await store.suppress({ contact: bob, channel: 'all', action: 'opt-out', at: T0 });
+      await store.suppress([{ contact: bob, channel: 'all', action: 'opt-out', at: T0 }], []);
       for (const channel of ['sms', 'email', 'call', 'whatsapp']) expect(await suppressed(store, T0 + 1, channel)).toEqual([bob]);
     });
 
     it('lifts an opt-out with a later opt-in of the channel or of all, and an earlier opt-in lifts nothing', async () => {
       const store = await fresh();
-      await store.suppress({ contact: alice, channel: 'all', action: 'opt-out', at: T0 });
-      await store.suppress({ contact: alice, channel: 'sms', action: 'opt-in', at: T0 + HOUR });
+      await store.suppress([{ contact: alice, channel: 'all', action: 'opt-out', at: T0 }], []);
+      await store.suppress([{ contact: alice, channel: 'sms', action: 'opt-in', at: T0 + HOUR }], []);
       expect(await suppressed(store, T0 + HOUR, 'sms')).toEqual([]);
       expect(await suppressed(store, T0 + HOUR, 'email')).toEqual([alice]);
-      await store.suppress({ contact: bob, channel: 'email', action: 'opt-in', at: T0 - HOUR });
-      await store.suppress({ contact: bob, channel: 'email', action: 'opt-out', at: T0 });
+      await store.suppress([{ contact: bob, channel: 'email', action: 'opt-in', at: T0 - HOUR }], []);
+      await store.suppress([{ contact: bob, channel: 'email', action: 'opt-out', at: T0 }], []);
       expect(await suppressed(store, T0, 'email')).toEqual([alice, bob].sort());
-      await store.suppress({ contact: bob, channel: 'all', action: 'opt-in', at: T0 + 2 * HOUR });
+      await store.suppress([{ contact: bob, channel: 'all', action: 'opt-in', at: T0 + 2 * HOUR }], []);
       expect(await suppressed(store, T0 + 2 * HOUR, 'email')).toEqual([alice]);
+    });
+
+    it('records several entries and their audit events together', async () => {
+      const store = await fresh();
+      const events: AuditEvent[] = [
+        { type: 'opted-out', at: iso(T0), recipient: alice, channel: 'all' },
+        { type: 'opted-out', at: iso(T0), recipient: bob, channel: 'all' },
+      ];
+      await store.suppress(
+        [
+          { contact: alice, channel: 'all', action: 'opt-out', at: T0 },
+          { contact: bob, channel: 'all', action: 'opt-out', at: T0 },
+        ],
+        events,
+      );
+      expect(await suppressed(store, T0, 'sms')).toEqual([alice, bob].sort());
+      expect((await collect(store.events())).map(({ seq: _, ...rest }) => rest)).toEqual(events);
     });
 
     it('reads entries by their time, not by the order they were recorded, and honours a new opt-out after an opt-in', async () => {
       const store = await fresh();
-      await store.suppress({ contact: alice, channel: 'sms', action: 'opt-out', at: T0 + 2 * HOUR });
-      await store.suppress({ contact: alice, channel: 'sms', action: 'opt-in', at: T0 + HOUR });
-      await store.suppress({ contact: alice, channel: 'sms', action: 'opt-out', at: T0 });
+      await store.suppress([{ contact: alice, channel: 'sms', action: 'opt-out', at: T0 + 2 * HOUR }], []);
+      await store.suppress([{ contact: alice, channel: 'sms', action: 'opt-in', at: T0 + HOUR }], []);
+      await store.suppress([{ contact: alice, channel: 'sms', action: 'opt-out', at: T0 }], []);
       expect(await suppressed(store, T0, 'sms')).toEqual([alice]);
       expect(await suppressed(store, T0 + HOUR, 'sms')).toEqual([]);
       expect(await suppressed(store, T0 + 2 * HOUR, 'sms')).toEqual([alice]);
