@@ -89,3 +89,11 @@ export type {
   SnapshotRequest,
   SuppressionEntry,
 } from './ledger/store.js';
+export { checkPlan, checkPlanSync, PlanError } from './plan/check-plan.js';
+export type { CheckPlanOptions } from './plan/check-plan.js';
+export { formatReport } from './plan/format-report.js';
+export type { FormatReportOptions } from './plan/format-report.js';
+export { planSchema } from './plan/plan-schema.js';
+export type { Plan, PlanSend } from './plan/plan-schema.js';
+export type { PlanIssue } from './plan/validate-plan.js';
+export type { PlanQuota, PlanReport, PlanViolation, RuleCoverage } from './plan/report.js';

@@ -170,6 +170,8 @@ const channelDeclaration = z.strictObject({
 
 /** The whole charter format. */
 export const charterSchema = z.strictObject({
+  $schema: z.string().optional().meta({ description: 'The JSON Schema of this file, for editors' }),
+  $comment: z.string().optional(),
   id: name,
   title: text,
   description: text.optional(),

@@ -1,0 +1,173 @@
+import type { Charter } from '../charter/define-charter.js';
+import { formatPath, type NonEmptyArray } from '../charter/issues.js';
+import type { Locale } from '../charter/schema.js';
+import { canSend } from '../decision/can-send.js';
+import { compileCharter, type CompiledCharter } from '../decision/compile.js';
+import type { Message, Recipient } from '../decision/inputs.js';
+import { builtinReason } from '../decision/reasons.js';
+import type { Decision, QuotaQuery, UsageView } from '../decision/types.js';
+import { CharterguardError } from '../errors.js';
+import type { PlanReport, PlanViolation, RuleCoverage } from './report.js';
+import { PlanUsage } from './replay.js';
+import { validatePlan, type PlanIssue, type ResolvedSend } from './validate-plan.js';
+
+/** Options of {@link checkPlan}. */
+export interface CheckPlanOptions {
+  /** The charter the plan must comply with. */
+  charter: Charter;
+  /** Usage before the plan starts (e.g. from the campaign's ledger). */
+  usage?: UsageView;
+  /** The language of the reasons; defaults to the charter's. */
+  locale?: Locale;
+  /** Called every 10,000 deliveries and at the end, for progress bars. */
+  onProgress?: (done: number, total: number) => void;
+}
+
+/** Thrown by {@link checkPlan} when the plan itself is malformed; every issue has a path. */
+export class PlanError extends CharterguardError {
+  override name = 'PlanError';
+  /** Every problem found in the plan. */
+  readonly issues: NonEmptyArray<PlanIssue>;
+
+  /** @param issues - the problems, listed one per line in the message. */
+  constructor(issues: NonEmptyArray<PlanIssue>) {
+    super(`Invalid plan (${issues.length} ${issues.length === 1 ? 'issue' : 'issues'}):\n${issues.map((issue) => `  - ${formatPath(issue.path)}: ${issue.message}`).join('\n')}`);
+    this.issues = issues;
+  }
+}
+
+const PROGRESS_EVERY = 10_000;
+
+/**
+ * Checks a whole campaign plan against a charter before launch: replays its sends in time
+ * order, as if every allowed delivery went out, and reports every delivery that would be
+ * refused or sent to review, with its reasons, the quota usage at the end, and which rules
+ * and articles the plan exercised.
+ *
+ * @param plan - `{ recipients, sends: [{ at, message, to: ids | { audience } }] }`.
+ * @param options - the charter, prior usage, language, progress callback.
+ * @returns the report; `report.ok` when every delivery would be allowed.
+ * @throws {@link PlanError} when the plan is malformed (unknown recipient ids or audiences, unreadable times…).
+ * @example
+ * ```ts
+ * const report = await checkPlan(plan, { charter });
+ * if (!report.ok) console.log(formatReport(report, { format: 'text' }));
+ * ```
+ */
+export async function checkPlan(plan: unknown, options: CheckPlanOptions): Promise<PlanReport> {
+  return checkPlanSync(plan, options);
+}
+
+/**
+ * {@link checkPlan} without the promise, for test matchers and scripts that cannot await.
+ *
+ * @param plan - the plan.
+ * @param options - as for {@link checkPlan}.
+ * @returns the report.
+ * @throws {@link PlanError} when the plan is malformed.
+ */
+export function checkPlanSync(plan: unknown, options: CheckPlanOptions): PlanReport {
+  const compiled = compileCharter(options.charter);
+  if (!compiled.ok) throw new CharterguardError(`the charter is not valid: ${compiled.issues[0]?.message ?? ''}`);
+  const resolved = validatePlan(plan, compiled.compiled);
+  if (!resolved.ok) throw new PlanError(resolved.issues);
+  return replay(resolved.sends, compiled.compiled, options);
+}
+
+function replay(sends: readonly ResolvedSend[], charter: CompiledCharter, options: CheckPlanOptions): PlanReport {
+  const locale = options.locale ?? charter.locale;
+  const usage = new PlanUsage(options.usage);
+  const delivered = new Set<string>();
+  const violations: PlanViolation[] = [];
+  const verdicts = { allow: 0, deny: 0, review: 0 };
+  const codes: Record<string, number> = {};
+  const articles: Record<string, number> = {};
+  const coverage = new Map(charter.rules.map((rule) => [rule.id, { pass: 0, fail: 0, review: 0 }]));
+  const total = sends.reduce((sum, send) => sum + send.recipients.length, 0);
+  let done = 0;
+  let end = -Infinity;
+  for (const send of sends) {
+    end = Math.max(end, send.at);
+    const at = new Date(send.at).toISOString();
+    for (const recipient of send.recipients) {
+      const read: QuotaQuery[] = [];
+      const view: UsageView = {
+        quota(query) {
+          if (query.now === send.at) read.push(query);
+          return usage.quota(query);
+        },
+      };
+      let decision = canSend(send.message, recipient, { charter: charter.charter, now: send.at, usage: view, locale });
+      const key = `${send.message.id}\u0000${recipient.id}`;
+      if (delivered.has(key)) decision = duplicate(decision, locale);
+      for (const check of decision.checks) {
+        const counts = coverage.get(check.ruleId);
+        if (counts && check.outcome !== 'not-applicable') counts[check.outcome]++;
+      }
+      verdicts[decision.verdict]++;
+      if (decision.verdict === 'allow') {
+        delivered.add(key);
+        for (const query of read) usage.add(query);
+      } else {
+        violations.push(violation(send, at, recipient, decision));
+        for (const reason of decision.reasons) {
+          codes[reason.code] = (codes[reason.code] ?? 0) + 1;
+          if (reason.article !== undefined) articles[reason.article] = (articles[reason.article] ?? 0) + 1;
+        }
+      }
+      if (++done % PROGRESS_EVERY === 0) options.onProgress?.(done, total);
+    }
+  }
+  options.onProgress?.(done, total);
+  return {
+    ok: violations.length === 0,
+    charter: { id: charter.charter.id, title: charter.charter.title, timezone: charter.timezone },
+    locale,
+    violations,
+    summary: { sends: sends.length, deliveries: done, verdicts, codes, articles },
+    quotas: quotasAt(usage, charter, end),
+    coverage: coverageOf(charter, coverage),
+  };
+}
+
+function violation(send: ResolvedSend, at: string, recipient: Recipient, decision: Decision): PlanViolation {
+  const entry: PlanViolation = {
+    send: send.index,
+    at,
+    messageId: send.message.id,
+    recipientId: recipient.id,
+    verdict: decision.verdict as PlanViolation['verdict'],
+    reasons: decision.reasons,
+  };
+  if (decision.notBefore !== undefined) entry.notBefore = decision.notBefore;
+  return entry;
+}
+
+/** A delivery the plan already made: refused, as the ledger would. */
+function duplicate(decision: Decision, locale: Locale): Decision {
+  const reason = builtinReason('DUPLICATE_DELIVERY', 'deny', {}, locale);
+  const kept = decision.verdict === 'allow' ? [] : decision.reasons;
+  return { ...decision, verdict: 'deny', allowed: false, reasons: [...kept, reason] as Decision['reasons'] };
+}
+
+function quotasAt(usage: PlanUsage, charter: CompiledCharter, end: number) {
+  const limits = new Map(charter.rules.map((rule) => [rule.id, rule]));
+  return [...usage.entries(end)].map(({ ruleId, key, used }) => {
+    const rule = limits.get(ruleId)?.rule;
+    const limit = rule?.kind === 'quota' ? rule.limit : Number.NaN;
+    return rule?.article === undefined ? { ruleId, key, used, limit } : { ruleId, article: rule.article, key, used, limit };
+  });
+}
+
+function coverageOf(charter: CompiledCharter, counts: Map<string, { pass: number; fail: number; review: number }>) {
+  const exercised: RuleCoverage[] = [];
+  const unreached: PlanReport['coverage']['unreached'] = [];
+  for (const { rule } of charter.rules) {
+    const count = counts.get(rule.id)!;
+    const label = { ruleId: rule.id, ...(rule.article === undefined ? {} : { article: rule.article }), ...(rule.title === undefined ? {} : { title: rule.title }) };
+    if (count.pass + count.fail + count.review > 0) exercised.push({ ...label, ...count });
+    else unreached.push(label);
+  }
+  return { exercised, unreached };
+}
+

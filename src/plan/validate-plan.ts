@@ -1,0 +1,85 @@
+import type { NonEmptyArray } from '../charter/issues.js';
+import { maskContacts } from '../contact/mask.js';
+import type { CompiledCharter } from '../decision/compile.js';
+import type { Message, Recipient } from '../decision/inputs.js';
+import { checkInput } from '../decision/validate-input.js';
+import { localToInstant, parseLocalDateTime } from '../time/zoned-time.js';
+import { didYouMean } from '../util/closest.js';
+import { planSchema } from './plan-schema.js';
+
+/** One problem found in a plan. */
+export interface PlanIssue {
+  /** Where, from the root of the plan: `['sends', 2, 'to', 0]`. */
+  readonly path: readonly (string | number)[];
+  /** What is wrong; never a full phone number or email. */
+  readonly message: string;
+}
+
+/** A send of a valid plan, with its time read and its recipients found. */
+export interface ResolvedSend {
+  /** Its index in the plan as written. */
+  readonly index: number;
+  /** Epoch milliseconds. */
+  readonly at: number;
+  readonly message: Message;
+  readonly recipients: readonly Recipient[];
+}
+
+const OFFSET = /(Z|[+-]\d{2}:\d{2})$/;
+
+/** Validates a plan against a charter and resolves it into sends in time order. */
+export function validatePlan(
+  plan: unknown,
+  charter: CompiledCharter,
+): { ok: true; sends: ResolvedSend[] } | { ok: false; issues: NonEmptyArray<PlanIssue> } {
+  const parsed = planSchema.safeParse(plan);
+  if (!parsed.success) {
+    const issues = parsed.error.issues.map((issue) => ({
+      path: issue.path.map((segment) => (typeof segment === 'number' ? segment : String(segment))),
+      message: maskContacts(issue.code === 'unrecognized_keys' ? `unknown field${issue.keys.length > 1 ? 's' : ''} ${issue.keys.map((key) => `'${key}'`).join(', ')}` : issue.message),
+    }));
+    return { ok: false, issues: issues as unknown as NonEmptyArray<PlanIssue> };
+  }
+  const { recipients, sends } = parsed.data;
+  const issues: PlanIssue[] = [];
+  const byId = new Map<string, Recipient>();
+  recipients.forEach((recipient, index) => {
+    if (byId.has(recipient.id)) issues.push({ path: ['recipients', index, 'id'], message: `recipient id '${maskContacts(recipient.id)}' is used twice` });
+    byId.set(recipient.id, recipient);
+  });
+  const resolved: ResolvedSend[] = [];
+  sends.forEach((send, index) => {
+    const at = readTime(send.at, charter.timezone);
+    if (typeof at === 'string') issues.push({ path: ['sends', index, 'at'], message: at });
+    for (const issue of checkInput(send.message, { id: 'plan' }, charter)) {
+      if (issue.path[0] === 'message') issues.push({ path: ['sends', index, ...issue.path], message: issue.message });
+    }
+    const to = send.to;
+    let targets: Recipient[] = [];
+    if (Array.isArray(to)) {
+      to.forEach((id, position) => {
+        const recipient = byId.get(id);
+        if (recipient) targets.push(recipient);
+        else issues.push({ path: ['sends', index, 'to', position], message: `unknown recipient '${maskContacts(id)}'${didYouMean(id, byId.keys()).hint}` });
+      });
+    } else if (!charter.labels.audiences.has(to.audience)) {
+      issues.push({ path: ['sends', index, 'to', 'audience'], message: `unknown audience '${to.audience}'${didYouMean(to.audience, charter.labels.audiences.keys()).hint}` });
+    } else {
+      targets = recipients.filter((recipient) => recipient.audiences?.includes(to.audience));
+    }
+    if (typeof at === 'number') resolved.push({ index, at, message: send.message, recipients: targets });
+  });
+  if (issues.length > 0) return { ok: false, issues: issues as unknown as NonEmptyArray<PlanIssue> };
+  // Stable: sends at the same instant keep the plan's order.
+  resolved.sort((a, b) => a.at - b.at || a.index - b.index);
+  return { ok: true, sends: resolved };
+}
+
+/** Reads a send time: an instant with an offset, or a local date-time in the charter's zone. */
+function readTime(text: string, timezone: string): number | string {
+  const local = parseLocalDateTime(text.replace(OFFSET, '').replace(/\.\d+$/, ''));
+  if (!local) return `'${text}' is not a date-time of the calendar`;
+  if (OFFSET.test(text)) return Date.parse(text);
+  const { instant, status } = localToInstant(local, timezone);
+  return status === 'gap' ? `'${text}' does not exist in ${timezone} (a daylight-saving gap)` : instant;
+}

@@ -1,0 +1,162 @@
+import { readFileSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+import { checkPlan, checkPlanSync, defineCharter, PlanError, type Plan, type UsageView } from '../../src/index.js';
+import { charter } from '../../examples/paris-2013/charter.js';
+
+const parisPlan = (): Plan => JSON.parse(readFileSync(new URL('../../examples/paris-2013/plan.json', import.meta.url), 'utf8')) as Plan;
+const sender = { id: 'candidate-a', role: 'candidate', candidate: 'candidate-a' };
+const voter = (id: string) => ({ id, email: `${id}@example.fr`, audiences: ['preRegistered'], source: 'primaryRegister' });
+const mailing = (id: string, at: string) => ({
+  at,
+  message: { id, channel: 'email', sender, via: 'csp', audience: 'preRegistered' },
+  to: { audience: 'preRegistered' },
+});
+
+/** The issues of a plan that must be refused. */
+function issuesOf(plan: unknown) {
+  try {
+    checkPlanSync(plan, { charter });
+  } catch (error) {
+    expect(error).toBeInstanceOf(PlanError);
+    return (error as PlanError).issues;
+  }
+  throw new Error('expected the plan to be refused');
+}
+
+describe('checkPlan on the 2013 Paris campaign', () => {
+  it('finds every violation of the spring 2013 campaign, grouped by article', async () => {
+    const report = await checkPlan(parisPlan(), { charter });
+    expect(report.ok).toBe(false);
+    expect(report.summary).toMatchObject({ sends: 7, deliveries: 20, verdicts: { allow: 11, deny: 9, review: 0 } });
+    expect(report.summary.codes).toEqual({ QUOTA_EXCEEDED: 3, CHANNEL_NOT_COVERED: 4, FORBIDDEN_SOURCE: 2, NO_CONTACT: 1, FORBIDDEN: 2, OUTSIDE_PHASE: 2 });
+    expect(report.summary.articles).toEqual({ 'Art. 4': 3, 'Art. 6': 2, 'Art. 5': 2, 'Décision du CSP du 1er juin 2013': 2 });
+    const fourth = report.violations.filter((violation) => violation.messageId === 'voters-4');
+    expect(fourth.map((violation) => violation.recipientId)).toEqual(['voter-1', 'voter-2', 'voter-3']);
+    expect(fourth[0]!.reasons).toMatchObject([{ code: 'QUOTA_EXCEEDED', article: 'Art. 4', facts: { used: 3, limit: 3 } }]);
+  });
+
+  it('reports the quota counters at the end and the articles the plan exercised', async () => {
+    const report = await checkPlan(parisPlan(), { charter });
+    expect(report.quotas).toEqual([
+      { ruleId: 'quota-adherents', article: 'Art. 5', key: 'candidate=candidate-a|audience=members|charter', used: 1, limit: 3 },
+      { ruleId: 'quota-preinscrits', article: 'Art. 4', key: 'candidate=candidate-a|audience=preRegistered|charter', used: 3, limit: 3 },
+    ]);
+    expect(report.coverage.unreached).toEqual([]);
+    expect(report.coverage.exercised.find((rule) => rule.ruleId === 'gel-pendant-le-vote')).toMatchObject({ fail: 2, pass: 0 });
+  });
+
+  it('never writes a phone number or email in clear in the report', async () => {
+    const text = JSON.stringify(await checkPlan(parisPlan(), { charter }));
+    for (const contact of ['06 12 34 56 78', '+33612345678', '612345678', 'adherent.1@example.fr', 'electeur.1@example.fr']) {
+      expect(text).not.toContain(contact);
+    }
+  });
+});
+
+describe('replay', () => {
+  it('replays sends in time order whatever order the plan lists them in', async () => {
+    const plan: Plan = {
+      recipients: [voter('v1')],
+      sends: [mailing('late', '2013-05-28T10:00'), mailing('m1', '2013-05-14T10:00'), mailing('m2', '2013-05-15T10:00'), mailing('m3', '2013-05-16T10:00')],
+    };
+    const report = await checkPlan(plan, { charter });
+    expect(report.violations.map((violation) => [violation.send, violation.messageId])).toEqual([[0, 'late']]);
+  });
+
+  it('exhausts a quota across sends and counts a mailing once however many recipients it has', async () => {
+    const plan: Plan = {
+      recipients: [voter('v1'), voter('v2'), voter('v3')],
+      sends: ['m1', 'm2', 'm3', 'm4'].map((id, day) => mailing(id, `2013-05-${14 + day}T10:00`)),
+    };
+    const report = await checkPlan(plan, { charter });
+    expect(report.summary.verdicts).toEqual({ allow: 9, deny: 3, review: 0 });
+    expect(new Set(report.violations.map((violation) => violation.messageId))).toEqual(new Set(['m4']));
+  });
+
+  it('starts from the usage given', async () => {
+    const usage: UsageView = { quota: () => ({ used: 2, counted: false }) };
+    const plan: Plan = { recipients: [voter('v1')], sends: [mailing('m1', '2013-05-14T10:00'), mailing('m2', '2013-05-15T10:00')] };
+    const report = await checkPlan(plan, { charter, usage });
+    expect(report.violations.map((violation) => violation.messageId)).toEqual(['m2']);
+  });
+
+  it('refuses the same mailing to the same recipient twice', async () => {
+    const plan: Plan = { recipients: [voter('v1')], sends: [mailing('m1', '2013-05-14T10:00'), mailing('m1', '2013-05-15T10:00')] };
+    const report = await checkPlan(plan, { charter });
+    expect(report.violations).toMatchObject([{ send: 1, reasons: [{ code: 'DUPLICATE_DELIVERY' }] }]);
+  });
+
+  it('reports when the time rules would let a refused send pass', async () => {
+    const plan: Plan = { recipients: [voter('v1')], sends: [mailing('early', '2013-05-10T10:00')] };
+    const report = await checkPlan(plan, { charter });
+    // Two near misses: Art. 4 opens on 13 May; Art. 5 is for members only.
+    expect(report.violations).toMatchObject([{ reasons: [{ code: 'OUTSIDE_PHASE', article: 'Art. 4' }, { code: 'NOT_PERMITTED', article: 'Art. 5' }], notBefore: '2013-05-12T22:00:00.000Z' }]);
+  });
+
+  it('lists rules the plan never reached', async () => {
+    const report = await checkPlan({ recipients: [voter('v1')], sends: [mailing('m1', '2013-05-14T10:00')] }, { charter });
+    expect(report.ok).toBe(true);
+    expect(report.coverage.unreached.map((rule) => rule.ruleId)).toEqual(['email-adherents-via-csp', 'quota-adherents', 'pas-de-fichier-des-adherents', 'gel-pendant-le-vote']);
+  });
+
+  it('reads send times with an offset as instants and without one in the charter time zone', async () => {
+    // The official campaign opens on 13 May at 00:00 in Paris, 12 May 22:00 UTC.
+    const local = await checkPlan({ recipients: [voter('v1')], sends: [mailing('m1', '2013-05-12T23:30')] }, { charter });
+    const utc = await checkPlan({ recipients: [voter('v1')], sends: [mailing('m1', '2013-05-12T23:30:00Z')] }, { charter });
+    expect(local.violations[0]?.at).toBe('2013-05-12T21:30:00.000Z');
+    expect(local.ok).toBe(false);
+    expect(utc.ok).toBe(true);
+  });
+
+  it('calls onProgress at the end', async () => {
+    const calls: [number, number][] = [];
+    await checkPlan({ recipients: [voter('v1')], sends: [mailing('m1', '2013-05-14T10:00')] }, { charter, onProgress: (done, total) => calls.push([done, total]) });
+    expect(calls).toEqual([[1, 1]]);
+  });
+});
+
+describe('plan validation', () => {
+  it('reports unknown recipient ids and audiences with the closest names', () => {
+    const issues = issuesOf({
+      recipients: [voter('voter-1')],
+      sends: [
+        { ...mailing('m1', '2013-05-14T10:00'), to: ['voter-1', 'voter-l'] },
+        { ...mailing('m2', '2013-05-15T10:00'), to: { audience: 'preRegistred' } },
+      ],
+    });
+    expect(issues).toEqual([
+      { path: ['sends', 0, 'to', 1], message: "unknown recipient 'voter-l' — did you mean 'voter-1'?" },
+      { path: ['sends', 1, 'to', 'audience'], message: "unknown audience 'preRegistred' — did you mean 'preRegistered'?" },
+    ]);
+  });
+
+  it('reports unreadable times and times skipped by a clock change', () => {
+    expect(issuesOf({ recipients: [voter('v1')], sends: [mailing('m1', 'tomorrow')] })).toEqual([
+      { path: ['sends', 0, 'at'], message: expect.stringContaining('expected an ISO 8601 instant') },
+    ]);
+    const issues = issuesOf({ recipients: [voter('v1')], sends: [mailing('m2', '2013-02-30T10:00'), mailing('m3', '2013-03-31T02:30')] });
+    expect(issues.map((issue) => issue.path)).toEqual([['sends', 0, 'at'], ['sends', 1, 'at']]);
+    expect(issues[1]!.message).toContain('does not exist in Europe/Paris');
+  });
+
+  it('reports malformed messages, recipients and duplicate ids with paths', () => {
+    const issues = issuesOf({
+      recipients: [voter('v1'), voter('v1')],
+      sends: [{ ...mailing('m1', '2013-05-14T10:00'), message: { ...mailing('m1', '').message, channel: 'emial' } }],
+    });
+    expect(issues).toEqual([
+      { path: ['recipients', 1, 'id'], message: "recipient id 'v1' is used twice" },
+      { path: ['sends', 0, 'message', 'channel'], message: "unknown channel 'emial' — did you mean 'email'?" },
+    ]);
+    expect(issuesOf({ recipients: [{ id: 'x', phone: 612345678 }], sends: [] })[0]).toMatchObject({ path: ['recipients', 0, 'phone'] });
+    expect(issuesOf({ recipients: [], sends: [], extra: 1 })[0]).toMatchObject({ path: [], message: "unknown field 'extra'" });
+  });
+
+  it('refuses an invalid charter', () => {
+    expect(() => checkPlanSync({ recipients: [], sends: [] }, { charter: { id: 'x' } as never })).toThrow(/charter is not valid/);
+  });
+
+  it('accepts $schema and $comment at the top', () => {
+    expect(checkPlanSync({ $schema: 'x', $comment: 'y', recipients: [], sends: [] }, { charter: defineCharter({ id: 'c', title: 'C', timezone: 'UTC', rules: [] }) }).ok).toBe(true);
+  });
+});
