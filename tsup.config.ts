@@ -7,7 +7,7 @@ const external = ['zod', 'libphonenumber-js', 'charterguard', 'vitest', 'better-
 
 export default defineConfig([
   {
-    entry: { index: 'src/index.ts', vitest: 'src/vitest/index.ts' },
+    entry: { index: 'src/index.ts', vitest: 'src/vitest/index.ts', sqlite: 'src/stores/sqlite.ts', postgres: 'src/stores/postgres.ts' },
     format: ['esm', 'cjs'],
     dts: true,
     tsconfig: 'tsconfig.build.json',

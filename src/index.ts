@@ -93,7 +93,7 @@ export { checkPlan, checkPlanSync, PlanError } from './plan/check-plan.js';
 export type { CheckPlanOptions } from './plan/check-plan.js';
 export { formatReport } from './plan/format-report.js';
 export type { FormatReportOptions } from './plan/format-report.js';
-export { planSchema } from './plan/plan-schema.js';
+export { planSchema, planSendSchema } from './plan/plan-schema.js';
 export type { Plan, PlanSend } from './plan/plan-schema.js';
 export type { PlanIssue } from './plan/validate-plan.js';
 export type { PlanQuota, PlanReport, PlanViolation, RuleCoverage } from './plan/report.js';

@@ -95,6 +95,8 @@ export interface Ledger {
 const DEFAULT_TTL = 15 * 60_000;
 // Each lost race means another delivery took the units; a few fresh reads settle any realistic contention.
 const MAX_ATTEMPTS = 8;
+/** The ledger expires due reservations at most this often, in ms of `now`. */
+const SWEEP_EVERY = 60_000;
 
 /**
  * Creates a ledger: the single point where quotas are counted and reserved when many
@@ -131,6 +133,13 @@ export function createLedger(options: LedgerOptions): Ledger {
   if (!(ttl > 0)) throw new CharterguardError(`ttl must be a positive number of milliseconds, got ${String(ttl)}`);
   const keys = new ContactKeys(options.secret ?? randomSecret());
   const guarded = <T>(operation: () => Promise<T>) => guard(operation);
+  // Stores count only live units whatever is marked; the sweep logs the `expired` events and tidies up.
+  let sweptAt = -Infinity;
+  const sweep = async (now: number) => {
+    if (now < sweptAt + SWEEP_EVERY) return;
+    sweptAt = now;
+    await guarded(() => store.expire(now));
+  };
 
   const authorizeMany = async (message: Message, recipients: readonly Recipient[], authorizeOptions: AuthorizeOptions = {}) => {
     const now = readInstant(authorizeOptions.now);
@@ -142,6 +151,7 @@ export function createLedger(options: LedgerOptions): Ledger {
       await guarded(() => store.append(refused.map(({ decision }) => auditEvent(decision, message, undefined, at))));
       return refused;
     }
+    await sweep(now);
     const results: (Authorization | undefined)[] = new Array(recipients.length);
     let pending = recipients.map((_, index) => index);
     for (let attempt = 1; pending.length > 0; attempt++) {

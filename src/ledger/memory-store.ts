@@ -100,7 +100,10 @@ class MemoryStore implements LedgerStore {
   async reserve(request: ReserveRequest): Promise<readonly ReservationOutcome[]> {
     this.sweep(request.now);
     const outcomes = request.reservations.map((reservation): ReservationOutcome => {
-      if (this.deliveries.has(reservation.deliveryKey) || this.reservations.has(reservation.id)) {
+      const holder = this.deliveries.get(reservation.deliveryKey);
+      // The same reservation asked again (a retry after a lost answer): already taken, nothing more to do.
+      if (holder !== undefined && holder === reservation.id) return { ok: true };
+      if (holder !== undefined || this.reservations.has(reservation.id)) {
         return { ok: false, conflict: { kind: 'duplicate' } };
       }
       for (const unit of reservation.units) {

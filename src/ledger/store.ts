@@ -49,7 +49,7 @@ export interface Snapshot {
 
 /** One quota unit a reservation takes. */
 export interface ReservedUnit extends QuotaCounter {
-  /** The limit to enforce atomically; `Infinity` when a reviewer approved going over. */
+  /** The limit to enforce atomically; `Infinity` when a reviewer approved going over (SQL stores pass it as NULL). */
   readonly limit: number;
 }
 
@@ -145,13 +145,20 @@ export interface LedgerStore {
   readonly durable: boolean;
   /** Reads counters, existing deliveries and suppressions in one round trip. */
   snapshot(request: SnapshotRequest): Promise<Snapshot>;
-  /** Takes reservations in order, each atomically: all its units within their limits, or nothing. */
+  /**
+   * Takes reservations in order, each atomically: all its units within their limits, or nothing.
+   * Idempotent per reservation: a reservation whose id already holds its delivery key is `ok`
+   * again, with no second event, so a retry after a lost answer does not block the send.
+   * Live units are the committed ones and the pending ones whose `expiresAt` is after `now`.
+   */
   reserve(request: ReserveRequest): Promise<readonly ReservationOutcome[]>;
   /** Commits or releases reservations; a reservation past its expiry cannot be committed. */
   settle(requests: readonly SettleRequest[], action: 'commit' | 'release', now: number): Promise<readonly SettleOutcome[]>;
   /**
-   * Marks reservations whose time is up as expired, logging an `expired` event for each.
-   * Every other operation sweeps too, so expiry never depends on this being called.
+   * Marks reservations whose time is up as expired, logging one `expired` event for each.
+   * Counting never depends on it: every other operation ignores pending reservations past
+   * their expiry, and may mark them itself (the memory store does; the SQL stores leave it
+   * to this call, which the ledger makes at most once a minute of `now`).
    */
   expire(now: number): Promise<readonly ExpiredReservation[]>;
   /** Records opt-outs or opt-ins and their audit events, in one transaction. */
@@ -160,6 +167,6 @@ export interface LedgerStore {
   append(events: readonly AuditEvent[]): Promise<void>;
   /** The audit log, oldest first. */
   events(): AsyncIterable<AuditEvent>;
-  /** Every counter with live units at `now`. */
+  /** Every counter with live units at `now`, each unit listed (a report reads it all). */
   counters(now: number): Promise<readonly CounterUsage[]>;
 }

@@ -46,13 +46,22 @@ declare module 'vitest' {
   interface AsymmetricMatchersContaining extends CharterMatchers {}
 }
 
-interface MatcherContext {
-  isNot: boolean;
+/** What a matcher gives back to `expect`. */
+export interface MatcherResult {
+  /** Whether the assertion holds. */
+  pass: boolean;
+  /** The failure text: the report or the explanation. */
+  message: () => string;
 }
 
-/** The matcher implementations, for `expect.extend` in other runners. */
-export const charterMatchers = {
-  toComplyWith(this: MatcherContext, plan: unknown, charter: Charter, options: MatcherOptions = {}) {
+/** The matcher implementations, for `expect.extend` in runners other than vitest. */
+export const charterMatchers: {
+  /** Whether every delivery of `plan` would be allowed by `charter`. */
+  toComplyWith(plan: unknown, charter: Charter, options?: MatcherOptions): MatcherResult;
+  /** Whether `send` would be allowed by `charter`. */
+  toBeAllowedBy(send: SendUnderTest, charter: Charter, options?: MatcherOptions): MatcherResult;
+} = {
+  toComplyWith(plan, charter, options = {}) {
     const report = checkPlanSync(plan, { charter, ...options });
     return {
       pass: report.ok,
@@ -62,7 +71,7 @@ export const charterMatchers = {
           : `expected the plan to comply with ${charter.id}:\n\n${formatReport(report, { format: 'text', ...(options.locale ? { locale: options.locale } : {}) })}`,
     };
   },
-  toBeAllowedBy(this: MatcherContext, send: SendUnderTest, charter: Charter, options: MatcherOptions = {}) {
+  toBeAllowedBy(send, charter, options = {}) {
     const usage = options.usage ?? send.usage;
     const decision = canSend(send.message, send.recipient, {
       charter,

@@ -16,7 +16,8 @@ function run(...args: string[]) {
   return { code: result.status, stdout: result.stdout, stderr: result.stderr };
 }
 
-describe('the charterguard CLI', () => {
+// Each case starts real Node processes, loading a TypeScript charter: seconds on a busy machine.
+describe('the charterguard CLI', { timeout: 60_000 }, () => {
   beforeAll(() => {
     if (!existsSync(cli)) throw new Error('dist/cli.js is missing: run `npm run build` first (npm test does)');
   });

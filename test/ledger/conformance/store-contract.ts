@@ -232,6 +232,24 @@ export function storeContract(factory: StoreFactory, options: TestStoreOptions):
       expect(await used(store, T0 + MINUTE, REACHED)).toBe(3);
     });
 
+    it('takes a reservation asked again with the same id as ok, once: no second unit, no second event', async () => {
+      const store = await fresh();
+      const taken = delivery('m1', alice, [reached(1)]);
+      expect(await reserve(store, T0, [taken])).toEqual([{ ok: true }]);
+      // A retry after a lost answer: the store already holds it.
+      expect(await reserve(store, T0 + MINUTE, [taken])).toEqual([{ ok: true }]);
+      expect(await used(store, T0 + MINUTE, REACHED)).toBe(1);
+      expect((await collect(store.events())).filter((event) => event.reservationId === taken.id)).toHaveLength(1);
+      expect(await settleOne(store, taken, 'commit', T0 + MINUTE)).toBe('committed');
+      expect(await reserve(store, T0 + 2 * MINUTE, [taken])).toEqual([{ ok: true }]);
+      // Released, the id cannot be taken again: a new attempt has a new id.
+      const released = delivery('m2', alice, [reached()]);
+      await reserve(store, T0, [released]);
+      await settleOne(store, released, 'release', T0);
+      expect(await reserve(store, T0, [released])).toEqual([{ ok: false, conflict: { kind: 'duplicate' } }]);
+      expect(await used(store, T0, counter('reached', 'candidate=c1|charter', 'deliveries'))).toBe(1);
+    });
+
     it('frees a delivery key when its reservation is released or expires', async () => {
       const store = await fresh();
       const released = delivery('m1', alice, [reached()]);

@@ -1,0 +1,131 @@
+/**
+ * The PostgreSQL store against a real server, when `CHARTERGUARD_PG_URL` names one (CI sets
+ * it). Each test works in its own schema, dropped afterwards. Without the variable the tests
+ * are skipped, saying so; PGlite (pglite.test.ts) covers the same store everywhere.
+ */
+import { randomBytes } from 'node:crypto';
+import { createServer, connect, type Server, type Socket } from 'node:net';
+import pg from 'pg';
+import { afterAll, describe, expect, it } from 'vitest';
+import { createLedger, LedgerUnavailableError } from '../../src/index.js';
+import { postgresStore } from '../../src/stores/postgres.js';
+import { mail, person, SECRET, T0 } from '../ledger/fixtures.js';
+import { testStore } from '../ledger/store-conformance.js';
+import { processContract } from './process-contract.js';
+import { raceCharter } from './workers/race-setup.js';
+
+const url = process.env.CHARTERGUARD_PG_URL;
+const schemas: string[] = [];
+const fresh = () => {
+  const schema = `cg_test_${randomBytes(6).toString('hex')}`;
+  schemas.push(schema);
+  return schema;
+};
+
+if (!url) {
+  console.warn('[charterguard] CHARTERGUARD_PG_URL is not set: skipping the PostgreSQL server tests (conformance, 4-process race, SIGKILL, connection cut); PGlite covers the store.');
+}
+
+describe.skipIf(!url)('postgresStore on a PostgreSQL server (CHARTERGUARD_PG_URL)', () => {
+  const pool = new pg.Pool({ connectionString: url, max: 4 });
+  pool.on('error', () => undefined);
+
+  afterAll(async () => {
+    for (const schema of schemas) await pool.query(`DROP SCHEMA IF EXISTS ${schema} CASCADE`);
+    await pool.end();
+  });
+
+  testStore('postgresStore (server)', () => postgresStore(pool, { schema: fresh() }), { durable: true, timeout: 30_000 });
+
+  it('migrates once when several processes start together', async () => {
+    const schema = fresh();
+    const clients = Array.from({ length: 4 }, () => new pg.Client({ connectionString: url }));
+    await Promise.all(clients.map((client) => client.connect()));
+    try {
+      await Promise.all(clients.map((client) => postgresStore(client, { schema }).migrate()));
+      const { rows } = await pool.query(`SELECT value FROM ${schema}.meta WHERE key = 'schema_version'`);
+      expect(rows).toEqual([{ value: '1' }]);
+    } finally {
+      await Promise.all(clients.map((client) => client.end()));
+    }
+  });
+
+  describe('shared by processes', () => {
+    processContract(async () => {
+      const schema = fresh();
+      await postgresStore(pool, { schema }).migrate();
+      return { spec: { kind: 'postgres', url: url!, schema }, cleanup: async () => undefined };
+    }, 180_000);
+  });
+
+  it('rejects with LedgerUnavailableError while the connection is cut, never allows, and resumes when it is back', { timeout: 60_000 }, async () => {
+    const proxy = await tcpProxy(new URL(url!));
+    const through = new URL(url!);
+    through.hostname = '127.0.0.1';
+    through.port = String(proxy.port);
+    const proxied = new pg.Pool({ connectionString: through.toString(), max: 2, connectionTimeoutMillis: 2_000 });
+    proxied.on('error', () => undefined);
+    try {
+      const ledger = createLedger({ charter: raceCharter(), store: postgresStore(proxied, { schema: fresh() }), secret: SECRET });
+      const first = await ledger.authorize(mail('m1'), person(1), { now: T0 });
+      await first.reservation!.commit({ now: T0 });
+      proxy.cut();
+      for (const n of [2, 3]) {
+        const outcome = await ledger.authorizeMany(mail('m1'), [person(n), person(n + 10)], { now: T0 }).then(
+          () => 'allowed',
+          (error: unknown) => error,
+        );
+        expect(outcome).toBeInstanceOf(LedgerUnavailableError);
+      }
+      proxy.restore();
+      const again = await ledger.authorizeMany(mail('m1'), [person(2), person(3)], { now: T0 });
+      expect(again.map(({ decision }) => decision.verdict)).toEqual(['allow', 'allow']);
+      const usage = await ledger.usage({ now: T0 });
+      expect(usage).toBeDefined();
+    } finally {
+      await proxied.end();
+      await proxy.close();
+    }
+  });
+});
+
+/** A TCP proxy on 127.0.0.1 to the server: `cut` drops every connection and refuses new ones until `restore`. */
+async function tcpProxy(target: URL): Promise<{ port: number; cut(): void; restore(): void; close(): Promise<void> }> {
+  const sockets = new Set<Socket>();
+  let up = true;
+  const server: Server = createServer((client) => {
+    if (!up) {
+      client.destroy();
+      return;
+    }
+    const upstream = connect(Number(target.port || 5432), target.hostname === 'localhost' ? '127.0.0.1' : target.hostname);
+    for (const socket of [client, upstream]) {
+      sockets.add(socket);
+      socket.on('error', () => undefined);
+      socket.on('close', () => {
+        sockets.delete(socket);
+        client.destroy();
+        upstream.destroy();
+      });
+    }
+    client.pipe(upstream);
+    upstream.pipe(client);
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const address = server.address();
+  return {
+    port: typeof address === 'object' && address ? address.port : 0,
+    cut() {
+      up = false;
+      for (const socket of sockets) socket.destroy();
+    },
+    restore() {
+      up = true;
+    },
+    close: () =>
+      new Promise<void>((resolve) => {
+        for (const socket of sockets) socket.destroy();
+        server.close(() => resolve());
+      }),
+  };
+}

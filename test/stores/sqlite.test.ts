@@ -1,0 +1,108 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import Database from 'better-sqlite3';
+import { afterAll, describe, expect, it } from 'vitest';
+import { createLedger, LedgerUnavailableError } from '../../src/index.js';
+import { sqliteStore } from '../../src/stores/sqlite.js';
+import { mail, person, SECRET, T0 } from '../ledger/fixtures.js';
+import { testStore } from '../ledger/store-conformance.js';
+import { processContract } from './process-contract.js';
+import { raceCharter } from './workers/race-setup.js';
+
+const folder = mkdtempSync(join(tmpdir(), 'charterguard-sqlite-'));
+const opened: Database.Database[] = [];
+let files = 0;
+
+/** A fresh database file in the temp folder. */
+function open(): Database.Database {
+  const db = new Database(join(folder, `ledger-${++files}.db`), { timeout: 5_000 });
+  opened.push(db);
+  return db;
+}
+
+afterAll(() => {
+  for (const db of opened) if (db.open) db.close();
+  rmSync(folder, { recursive: true, force: true });
+});
+
+testStore('sqliteStore (file)', () => sqliteStore(open()), { durable: true });
+
+describe('sqliteStore', () => {
+  it('turns on WAL mode and records its schema version', async () => {
+    const db = open();
+    await sqliteStore(db).migrate();
+    expect(db.pragma('journal_mode', { simple: true })).toBe('wal');
+    expect(db.prepare("SELECT value FROM charterguard_meta WHERE key = 'schema_version'").get()).toEqual({ value: '1' });
+  });
+
+  it('migrates idempotently: twice, and from a second connection to the same file', async () => {
+    const db = open();
+    await sqliteStore(db).migrate();
+    await sqliteStore(db).migrate();
+    const other = new Database(db.name);
+    opened.push(other);
+    await sqliteStore(other).migrate();
+    const tables = db.prepare("SELECT name FROM sqlite_master WHERE type = 'table' AND name LIKE 'charterguard_%' ORDER BY name").all();
+    expect(tables.map((row) => (row as { name: string }).name)).toEqual([
+      'charterguard_deliveries',
+      'charterguard_events',
+      'charterguard_meta',
+      'charterguard_reservations',
+      'charterguard_suppressions',
+      'charterguard_units',
+    ]);
+  });
+
+  it('keeps stores with different table prefixes apart in one file', async () => {
+    const db = open();
+    const a = sqliteStore(db, { tablePrefix: 'a_' });
+    const b = sqliteStore(db, { tablePrefix: 'b_' });
+    await a.append([{ type: 'opted-in', at: new Date(0).toISOString(), recipient: 'x', channel: 'all' }]);
+    expect(await b.counters(0)).toEqual([]);
+    const events = [];
+    for await (const event of b.events()) events.push(event);
+    expect(events).toEqual([]);
+    expect(() => sqliteStore(db, { tablePrefix: 'x; DROP TABLE y' })).toThrow(/tablePrefix/);
+  });
+
+  it('refuses tables written by a newer schema version', async () => {
+    const db = open();
+    await sqliteStore(db).migrate();
+    db.prepare("UPDATE charterguard_meta SET value = '99' WHERE key = 'schema_version'").run();
+    await expect(sqliteStore(db).migrate()).rejects.toThrow(/schema version 99/);
+  });
+});
+
+describe('sqliteStore shared by processes', () => {
+  processContract(async () => ({ spec: { kind: 'sqlite', file: join(folder, `shared-${++files}.db`) }, cleanup: async () => undefined }));
+});
+
+describe('sqliteStore when the database is unavailable', () => {
+  it('rejects with LedgerUnavailableError while another process holds the file locked, never allows, and resumes after', async () => {
+    const file = join(folder, `locked-${++files}.db`);
+    const db = new Database(file, { timeout: 50 });
+    opened.push(db);
+    const ledger = createLedger({ charter: raceCharter(), store: sqliteStore(db), secret: SECRET });
+    await ledger.authorize(mail('m1'), person(1), { now: T0 });
+    const locker = new Database(file);
+    opened.push(locker);
+    locker.exec('BEGIN EXCLUSIVE');
+    const outcome = await ledger.authorize(mail('m1'), person(2), { now: T0 }).then(
+      () => 'allowed',
+      (error: unknown) => error,
+    );
+    expect(outcome).toBeInstanceOf(LedgerUnavailableError);
+    expect(db.inTransaction).toBe(false);
+    locker.exec('COMMIT');
+    const again = await ledger.authorizeMany(mail('m1'), [person(2), person(3)], { now: T0 });
+    expect(again.map(({ decision }) => decision.verdict)).toEqual(['allow', 'allow']);
+  });
+
+  it('rejects with LedgerUnavailableError once the connection is closed', async () => {
+    const db = open();
+    const ledger = createLedger({ charter: raceCharter(), store: sqliteStore(db), secret: SECRET });
+    db.close();
+    await expect(ledger.authorize(mail('m1'), person(1), { now: T0 })).rejects.toBeInstanceOf(LedgerUnavailableError);
+  });
+});
