@@ -16,6 +16,9 @@ import type { PhoneInfo } from './phone.js';
  * ```
  */
 export function zonesForCountry(country: string): readonly string[] {
+  // Only checked upper-case codes are keys, so a hit on the code as given needs no checking.
+  const hit = cache.get(country);
+  if (hit !== undefined) return hit;
   if (typeof country !== 'string' || !/^[A-Za-z]{2}$/.test(country)) return NONE;
   const code = country.toUpperCase();
   let zones = cache.get(code);

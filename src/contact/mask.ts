@@ -18,7 +18,22 @@ export const MASK = '•';
  * ```
  */
 export function maskPhone(e164: string): string {
-  const parsed = typeof e164 === 'string' ? parsePhoneNumberFromString(e164, { extract: false }) : undefined;
+  if (typeof e164 !== 'string') return maskDigits(String(e164));
+  // Formatting through libphonenumber costs microseconds; the same numbers come back in every campaign.
+  let masked = maskedPhones.get(e164);
+  if (masked === undefined) {
+    masked = formatMasked(e164);
+    if (maskedPhones.size >= MASKED_PHONES_LIMIT) maskedPhones.clear();
+    maskedPhones.set(e164, masked);
+  }
+  return masked;
+}
+
+const MASKED_PHONES_LIMIT = 4096;
+const maskedPhones = new Map<string, string>();
+
+function formatMasked(e164: string): string {
+  const parsed = parsePhoneNumberFromString(e164, { extract: false });
   if (parsed === undefined) return maskDigits(String(e164));
   const formatted = parsed.formatInternational();
   const prefix = `+${parsed.countryCallingCode}`;

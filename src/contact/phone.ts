@@ -98,8 +98,6 @@ export function normalizePhone(raw: string, defaultCountry?: string): PhoneInfo 
     return hit.info;
   }
   const info = classify(raw, countryCode(defaultCountry));
-  // Evict before inserting, so a full sweep of used entries never evicts the newcomer.
-  if (order.size >= PHONE_CACHE_LIMIT) evictOne();
   let bucket = buckets.get(bucketKey);
   if (bucket === undefined) {
     bucket = new Map();
@@ -107,7 +105,9 @@ export function normalizePhone(raw: string, defaultCountry?: string): PhoneInfo 
   }
   const entry: Entry = { info, used: false, raw, bucket, bucketKey };
   bucket.set(raw, entry);
-  order.add(entry);
+  // Evict before inserting into the ring, so a full sweep of used entries never evicts the newcomer.
+  if (size < PHONE_CACHE_LIMIT) ring[size++] = entry;
+  else ring[evictOne()] = entry;
   return info;
 }
 
@@ -119,7 +119,9 @@ export function normalizePhone(raw: string, defaultCountry?: string): PhoneInfo 
  */
 export function clearPhoneCache(): void {
   buckets.clear();
-  order.clear();
+  ring.length = 0;
+  size = 0;
+  hand = 0;
 }
 
 /**
@@ -129,7 +131,7 @@ export function clearPhoneCache(): void {
  * @returns The number of cached entries.
  */
 export function phoneCacheSize(): number {
-  return order.size;
+  return size;
 }
 
 // libphonenumber-js refuses longer inputs itself; refusing them first keeps huge strings
@@ -147,9 +149,12 @@ interface Entry {
 // One map per default country, so a hit hashes the caller's own string (V8 caches its
 // hash) instead of a freshly concatenated key.
 const buckets = new Map<string, Map<string, Entry>>();
-// Insertion order for eviction. Hits only set `used` (second-chance/CLOCK approximation
-// of LRU): reordering a Map on every hit would cost ten times the lookup itself.
-const order = new Set<Entry>();
+// The entries in a ring, swept by a CLOCK hand (second-chance approximation of LRU): hits
+// only set `used`, as reordering a Map on every hit would cost ten times the lookup itself,
+// and an eviction resumes where the last one stopped, so it costs O(1) amortised.
+const ring: Entry[] = [];
+let size = 0;
+let hand = 0;
 
 const UNPARSEABLE: InvalidPhone = Object.freeze({ ok: false, reason: 'unparseable' });
 const INVALID: InvalidPhone = Object.freeze({ ok: false, reason: 'invalid' });
@@ -158,18 +163,19 @@ const MISSING_COUNTRY: InvalidPhone = Object.freeze({ ok: false, reason: 'missin
 const NO_COUNTRY = Object.freeze({ extract: false });
 const optionsByCountry = new Map<CountryCode, { defaultCountry: CountryCode; extract: false }>();
 
-/** Evicts the oldest entry not used since it was last given a second chance. */
-function evictOne(): void {
-  for (const entry of order) {
-    order.delete(entry);
+/** Evicts the oldest entry not used since it was last given a second chance; returns its slot. */
+function evictOne(): number {
+  for (;;) {
+    const slot = hand;
+    hand = hand + 1 === size ? 0 : hand + 1;
+    const entry = ring[slot]!;
     if (entry.used) {
       entry.used = false;
-      order.add(entry);
       continue;
     }
     entry.bucket.delete(entry.raw);
     if (entry.bucket.size === 0) buckets.delete(entry.bucketKey);
-    return;
+    return slot;
   }
 }
 

@@ -3,7 +3,7 @@ import { localDateTime } from './local-format.js';
 import { builtinReason } from './reasons.js';
 import { latestOptOut, consentState } from './rules/consent.js';
 import type { EvalEnv, RuleResult } from './rules/evaluator.js';
-import { PASS } from './rules/evaluator.js';
+import { PASS, ruleResult } from './rules/evaluator.js';
 import type { SendFacts } from './send-facts.js';
 
 /** A check that runs on every send whatever the charter says; it cites the law, not the charter. */
@@ -18,10 +18,8 @@ const contact: BuiltinCheck = {
   evaluate(facts, env) {
     const kind = env.charter.channels.get(facts.channel) ?? 'none';
     if (kind === 'none') return PASS;
-    const deny = (code: 'NO_CONTACT' | 'INVALID_CONTACT' | 'NOT_A_MOBILE', details: Record<string, unknown>): RuleResult => ({
-      outcome: 'fail',
-      reasons: [builtinReason(code, 'deny', details, env.locale)],
-    });
+    const deny = (code: 'NO_CONTACT' | 'INVALID_CONTACT' | 'NOT_A_MOBILE', details: Record<string, unknown>): RuleResult =>
+      ruleResult('fail', [builtinReason(code, 'deny', details, env)]);
     if (kind === 'email') {
       const email = facts.email();
       if (email === undefined) return deny('NO_CONTACT', { channel: facts.channel, field: 'email' });
@@ -49,7 +47,7 @@ const optOut: BuiltinCheck = {
       (entry) => (entry.channel === facts.channel || entry.channel === 'all') && Date.parse(entry.at) === at,
     );
     const details = { channel: record?.channel ?? facts.channel, at: localDateTime(at, env.charter.timezone) };
-    return { outcome: 'fail', reasons: [builtinReason('OPTED_OUT', 'deny', details, env.locale)] };
+    return ruleResult('fail', [builtinReason('OPTED_OUT', 'deny', details, env)]);
   },
 };
 
@@ -60,7 +58,7 @@ const audience: BuiltinCheck = {
     const target = facts.message.audience;
     if (target === undefined || (facts.recipient.audiences ?? []).includes(target)) return PASS;
     const details = { audience: target, audienceLabel: env.charter.labels.audiences.get(target) ?? target };
-    return { outcome: 'fail', reasons: [builtinReason('NOT_IN_AUDIENCE', 'deny', details, env.locale)] };
+    return ruleResult('fail', [builtinReason('NOT_IN_AUDIENCE', 'deny', details, env)]);
   },
 };
 

@@ -65,7 +65,7 @@ export function canSend(message: Message, recipient: Recipient, context: CanSend
     locale = context.locale ?? compiled.compiled.locale;
     const issues = checkInput(message, recipient, compiled.compiled);
     if (issues.length > 0) return invalid(issues, now, locale);
-    const env: EvalEnv = { charter: compiled.compiled, locale, usage: context.usage };
+    const env: EvalEnv = { charter: compiled.compiled, locale, usage: context.usage, silent: false };
     return decide(compiled.compiled, message, recipient, now, env);
   } catch (error) {
     return engineError(error, now, locale);
@@ -119,9 +119,12 @@ function decide(compiled: CompiledCharter, message: Message, recipient: Recipien
 
 /** Steps from one time hint to the next until no time rule refuses the send, within a year. */
 function nextTimePass(compiled: CompiledCharter, message: Message, recipient: Recipient, now: number, env: EvalEnv, start: number | undefined) {
+  // Only whether time still blocks is read at each step: skip rendering the messages. Built
+  // like `env`, property for property: a second shape would make every rule's reads polymorphic.
+  const silent: EvalEnv = { charter: env.charter, locale: env.locale, usage: env.usage, silent: true };
   let at = start;
   for (let step = 0; step < MAX_TIME_STEPS && at !== undefined && at > now && at <= now + YEAR; step++) {
-    const later = evaluate(compiled, message, recipient, at, env);
+    const later = evaluate(compiled, message, recipient, at, silent);
     if (!later.timeBlocked) return at;
     if (later.timeNext === undefined || later.timeNext <= at) return undefined;
     at = later.timeNext;
@@ -129,51 +132,66 @@ function nextTimePass(compiled: CompiledCharter, message: Message, recipient: Re
   return undefined;
 }
 
+/** What the rules said so far in one evaluation. */
+interface Tally {
+  readonly checks: RuleCheck[];
+  readonly blocking: Reason[];
+  readonly permits: Reason[];
+  readonly quotas: QuotaStatus[];
+  timeBlocked: boolean;
+  /** -Infinity until a time rule blocks; undefined once one blocks for good. */
+  timeNext: number | undefined;
+}
+
 function evaluate(compiled: CompiledCharter, message: Message, recipient: Recipient, now: number, env: EvalEnv): Evaluation {
   const facts = sendFacts(compiled, message, recipient, now);
-  const checks: RuleCheck[] = [];
-  const blocking: Reason[] = [];
-  const permits: Reason[] = [];
-  const quotas: QuotaStatus[] = [];
-  let timeBlocked = false;
-  let timeNext: number | undefined = -Infinity;
-  const record = (ruleId: string, article: string | undefined, result: RuleResult, grants: boolean) => {
-    checks.push(article === undefined ? { ruleId, outcome: result.outcome } : { ruleId, article, outcome: result.outcome });
-    if (result.quota) quotas.push(result.quota);
-    if (result.outcome === 'pass' && grants && result.reasons) permits.push(...result.reasons);
-    if ((result.outcome === 'fail' || result.outcome === 'review') && result.reasons) {
-      blocking.push(...result.reasons);
-      if (result.time) {
-        timeBlocked = true;
-        timeNext = result.time.next === undefined || timeNext === undefined ? undefined : Math.max(timeNext, result.time.next);
-      }
-    }
-  };
-  for (const check of BUILTIN_CHECKS) record(check.id, undefined, check.evaluate(facts, env), false);
-  for (const rule of compiled.rules) record(rule.id, rule.article, rule.evaluate(facts, env), rule.grants);
+  const tally: Tally = { checks: [], blocking: [], permits: [], quotas: [], timeBlocked: false, timeNext: -Infinity };
+  // A silent evaluation only reads time: built-in checks and timeless rules cannot change it.
+  if (env.silent !== true) for (const check of BUILTIN_CHECKS) record(tally, check.id, undefined, check.evaluate(facts, env), false);
+  for (const rule of compiled.rules) {
+    if (env.silent === true && rule.timeless === true) continue;
+    record(tally, rule.id, rule.article, rule.evaluate(facts, env), rule.grants);
+  }
+  const { blocking, permits } = tally;
 
   if (permits.length === 0) {
     const fallback = unlisted(compiled, facts, env);
     if (fallback.verdict !== 'allow') {
-      blocking.push(...fallback.reasons);
+      for (const reason of fallback.reasons) blocking.push(reason);
       if (fallback.timeNext !== undefined || fallback.timeBlocked) {
-        timeBlocked = true;
-        timeNext = fallback.timeNext === undefined || timeNext === undefined ? undefined : Math.max(timeNext, fallback.timeNext);
+        tally.timeBlocked = true;
+        tally.timeNext = fallback.timeNext === undefined || tally.timeNext === undefined ? undefined : Math.max(tally.timeNext, fallback.timeNext);
       }
     } else {
-      permits.push(...fallback.reasons);
+      for (const reason of fallback.reasons) permits.push(reason);
     }
   }
   const verdict: Verdict = blocking.some((reason) => reason.verdict === 'deny') ? 'deny' : blocking.length > 0 ? 'review' : 'allow';
   const reasons = (verdict === 'allow' ? permits : blocking) as [Reason, ...Reason[]];
+  const { checks, quotas, timeBlocked, timeNext } = tally;
   return { verdict, reasons, checks, quotas, timeBlocked, timeNext: timeNext === -Infinity ? undefined : timeNext };
+}
+
+function record(tally: Tally, ruleId: string, article: string | undefined, result: RuleResult, grants: boolean): void {
+  tally.checks.push(article === undefined ? { ruleId, outcome: result.outcome } : { ruleId, article, outcome: result.outcome });
+  if (result.quota) tally.quotas.push(result.quota);
+  const reasons = result.reasons;
+  if (reasons === undefined) return;
+  if (result.outcome === 'pass' && grants) for (const reason of reasons) tally.permits.push(reason);
+  if (result.outcome === 'fail' || result.outcome === 'review') {
+    for (const reason of reasons) tally.blocking.push(reason);
+    if (result.time) {
+      tally.timeBlocked = true;
+      tally.timeNext = result.time.next === undefined || tally.timeNext === undefined ? undefined : Math.max(tally.timeNext, result.time.next);
+    }
+  }
 }
 
 /** What the charter's default policy says when no permit applies, with the near misses. */
 function unlisted(compiled: CompiledCharter, facts: ReturnType<typeof sendFacts>, env: EvalEnv) {
   const verdict = compiled.unlisted;
   if (verdict === 'allow') {
-    return { verdict, reasons: [builtinReason('ALLOWED_BY_DEFAULT', 'allow', { channel: facts.channel }, env.locale)], timeBlocked: false, timeNext: undefined };
+    return { verdict, reasons: [builtinReason('ALLOWED_BY_DEFAULT', 'allow', { channel: facts.channel }, env)], timeBlocked: false, timeNext: undefined };
   }
   const reasons: Reason[] = [];
   let timeBlocked = false;
@@ -189,7 +207,7 @@ function unlisted(compiled: CompiledCharter, facts: ReturnType<typeof sendFacts>
   }
   if (reasons.length === 0) {
     const code = compiled.mentionedChannels.has(facts.channel) ? 'NOT_PERMITTED' : 'CHANNEL_NOT_COVERED';
-    reasons.push(builtinReason(code, verdict, { channel: facts.channel }, env.locale));
+    reasons.push(builtinReason(code, verdict, { channel: facts.channel }, env));
   }
   return { verdict, reasons, timeBlocked, timeNext };
 }

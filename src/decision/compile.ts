@@ -2,7 +2,7 @@ import { isCharter, parseCharter, type Charter } from '../charter/define-charter
 import type { CharterIssue } from '../charter/issues.js';
 import { BUILTIN_CHANNELS, type Locale, type Rule } from '../charter/schema.js';
 import { localToInstant, parseLocalDateTime } from '../time/zoned-time.js';
-import { boundedInTime, compileScope, scopeEnd, type EvalEnv, type RuleResult, type RuleScope } from './rules/evaluator.js';
+import { boundedInTime, compileScope, ruleResult, scopeEnd, type EvalEnv, type RuleResult, type RuleScope } from './rules/evaluator.js';
 import { compileRule } from './rules/index.js';
 import type { SendFacts } from './send-facts.js';
 import type { Reason } from './types.js';
@@ -17,6 +17,11 @@ export interface CompiledRule {
   readonly article: string | undefined;
   /** Whether a pass of this rule allows the send (permits). */
   readonly grants: boolean;
+  /**
+   * True when the rule never refuses for a time reason, never grants and reads nothing but the
+   * send (no usage view): the search for `notBefore`, which only reads time, can skip it.
+   */
+  readonly timeless?: boolean;
   /** Evaluates the rule for one send. */
   evaluate(facts: SendFacts, env: EvalEnv): RuleResult;
   /** For grants that do not apply: the reason saying what would make them apply, if one thing only. */
@@ -62,6 +67,7 @@ const BUILTIN_CONTACT: Record<(typeof BUILTIN_CHANNELS)[number], ContactKind> = 
   social: 'none',
 };
 
+const PHASES_MEMO_LIMIT = 256;
 const compiled = new WeakMap<object, CompiledCharter>();
 /** Plain objects validated on the fly, with the JSON they had then: they may change between calls. */
 const plain = new WeakMap<object, { readonly json: string; readonly compiled: CompiledCharter }>();
@@ -117,6 +123,18 @@ function build(charter: Charter): CompiledCharter {
     });
   }
   const phaseList = [...phases];
+  // Decisions of a campaign share a few instants (and notBefore's candidates): answers are
+  // remembered, in a map dropped when full; callers only read them.
+  const phasesMemo = new Map<number, readonly string[]>();
+  const phasesAt = (now: number): readonly string[] => {
+    let names = phasesMemo.get(now);
+    if (names === undefined) {
+      names = phaseList.filter(([, range]) => range.from <= now && now < range.to).map(([name]) => name);
+      if (phasesMemo.size >= PHASES_MEMO_LIMIT) phasesMemo.clear();
+      phasesMemo.set(now, names);
+    }
+    return names;
+  };
   const channels = new Map<string, ContactKind>(Object.entries(BUILTIN_CONTACT));
   for (const [name, declaration] of Object.entries(charter.channels)) channels.set(name, declaration.contact);
   const labelsOf = (record: Readonly<Record<string, { readonly label?: string | undefined }>>) =>
@@ -137,7 +155,7 @@ function build(charter: Charter): CompiledCharter {
       relays: labelsOf(charter.relays),
       sources: labelsOf(charter.sources),
     },
-    phasesAt: (now: number) => phaseList.filter(([, range]) => range.from <= now && now < range.to).map(([name]) => name),
+    phasesAt,
     instant,
   };
   // Rules compile against the charter they belong to, so the object exists before its rules.
@@ -159,7 +177,7 @@ function boundTimeHints(compiled: CompiledRule, scope: RuleScope, charter: Compi
       const result = compiled.evaluate(facts, env);
       if (result.time === undefined) return result;
       const end = scopeEnd(scope, facts, charter);
-      return end < (result.time.next ?? Infinity) ? { ...result, time: { next: end } } : result;
+      return end < (result.time.next ?? Infinity) ? ruleResult(result.outcome, result.reasons, result.quota, { next: end }) : result;
     },
   };
 }

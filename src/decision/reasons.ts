@@ -46,9 +46,37 @@ export function renderMessage(
   const template = own ?? overrides[locale][code];
   const message = template !== undefined ? interpolate(template, facts, rule) : CATALOGS[locale][code](facts, rule);
   // Facts and charter texts can carry what someone typed (a sender name, a recipient id that
-  // is an email, a label): mask them. The pre-check keeps maskContacts off the hot path.
-  return mayHoldContact(message) ? maskContacts(message) : message;
+  // is an email, a label): mask them.
+  return masked(message);
 }
+
+/**
+ * `maskContacts(text)`, with the pre-check that keeps it off the hot path, remembered: the
+ * same few hundred sentences and quota keys recur across a campaign's decisions.
+ */
+export function masked(text: string): string {
+  // Long texts are rare and would make the memo's memory unbounded in practice: not remembered.
+  if (text.length > MASKED_TEXT_MAX_LENGTH) return mayHoldContact(text) ? maskContacts(text) : text;
+  let result = maskedTexts.get(text);
+  if (result === undefined) {
+    result = mayHoldContact(text) ? maskContacts(text) : text;
+    // Dropping the map when full is O(1) amortised; sentences quoting per-recipient facts come and go.
+    if (maskedTexts.size >= MASKED_TEXTS_LIMIT) maskedTexts.clear();
+    maskedTexts.set(text, result);
+  }
+  return result;
+}
+
+const MASKED_TEXTS_LIMIT = 4096;
+const MASKED_TEXT_MAX_LENGTH = 256;
+const maskedTexts = new Map<string, string>();
+
+/**
+ * The language a reason is told in: a locale, or an evaluation's environment, which may be
+ * `silent` when only the outcome is read (the search for `notBefore`): then messages are
+ * left empty instead of rendered.
+ */
+export type Voice = Locale | { readonly locale: Locale; readonly silent?: boolean | undefined };
 
 /** A reason given by a charter rule. */
 export function ruleReason(
@@ -56,12 +84,12 @@ export function ruleReason(
   code: ReasonCode,
   verdict: Verdict,
   facts: Record<string, unknown>,
-  locale: Locale,
+  voice: Voice,
   { ownMessage = true }: { ownMessage?: boolean } = {},
 ): Reason {
   // A rule's own `message` explains what the rule gives; a permit's near miss is not that.
   const label = ownMessage ? rule : { id: rule.id, title: rule.title, article: rule.article };
-  const reason: Reason = { code, verdict, ruleId: rule.id, message: renderMessage(code, facts, locale, label), facts };
+  const reason: Reason = { code, verdict, ruleId: rule.id, message: say(code, facts, voice, label), facts };
   if (rule.article !== undefined) reason.article = rule.article;
   if (rule.title !== undefined) reason.title = rule.title;
   if (rule.law !== undefined) reason.law = rule.law;
@@ -69,8 +97,8 @@ export function ruleReason(
 }
 
 /** A reason given by a built-in check, which cites the law rather than the charter. */
-export function builtinReason(code: ReasonCode, verdict: Verdict, facts: Record<string, unknown>, locale: Locale, law = builtinLaw(code, locale)): Reason {
-  const reason: Reason = { code, verdict, message: renderMessage(code, facts, locale), facts };
+export function builtinReason(code: ReasonCode, verdict: Verdict, facts: Record<string, unknown>, voice: Voice, law = builtinLaw(code, localeOf(voice))): Reason {
+  const reason: Reason = { code, verdict, message: say(code, facts, voice), facts };
   if (law !== undefined) reason.law = law;
   return reason;
 }
@@ -78,6 +106,15 @@ export function builtinReason(code: ReasonCode, verdict: Verdict, facts: Record<
 /** The legal source a built-in check's reason cites in a language, if it cites one. */
 export function builtinLaw(code: ReasonCode, locale: Locale): string | undefined {
   return BUILTIN_LAWS[code]?.[locale];
+}
+
+function localeOf(voice: Voice): Locale {
+  return typeof voice === 'string' ? voice : voice.locale;
+}
+
+function say(code: ReasonCode, facts: Readonly<Record<string, unknown>>, voice: Voice, rule?: Parameters<typeof renderMessage>[3]): string {
+  if (typeof voice === 'string') return renderMessage(code, facts, voice, rule);
+  return voice.silent === true ? '' : renderMessage(code, facts, voice.locale, rule);
 }
 
 function interpolate(template: string, facts: Readonly<Record<string, unknown>>, rule: RuleLabel): string {
@@ -101,23 +138,25 @@ export function mayHoldContact(text: string): boolean {
   for (let i = 0; i < text.length; i++) {
     const code = text.charCodeAt(i);
     if (code === 0x40) return true;
-    let digit = code >= 0x30 && code <= 0x39;
-    let separator = !digit && ASCII_SEPARATORS.includes(code);
-    if (code >= 0x80) {
+    let kind: number;
+    if (code >= 0xd800 && code <= 0xdbff) {
+      // A surrogate pair is one code point (astral digits exist); rare enough for the regex.
       const char = String.fromCodePoint(text.codePointAt(i) ?? code);
       i += char.length - 1;
-      digit = UNICODE_DIGIT.test(char);
-      separator = !digit && UNICODE_SEPARATOR.test(char);
-    } else if (digit && digits === 0 && !RUN_OPENERS.includes(text.charCodeAt(i - 1)) && isoDateAt(text, i)) {
-      // maskContacts reads a date that starts a run as a date, and starts afresh after it.
-      i += 9;
-      gap = 0;
-      continue;
+      kind = UNICODE_DIGIT.test(char) ? DIGIT : OTHER;
+    } else {
+      kind = classOf(code);
+      if (kind === DIGIT && code < 0x80 && digits === 0 && !RUN_OPENERS.includes(text.charCodeAt(i - 1)) && isoDateAt(text, i)) {
+        // maskContacts reads a date that starts a run as a date, and starts afresh after it.
+        i += 9;
+        gap = 0;
+        continue;
+      }
     }
-    if (digit) {
+    if (kind === DIGIT) {
       gap = 0;
       if (++digits >= 6) return true;
-    } else if (!(separator && digits > 0 && ++gap <= 2)) {
+    } else if (!(kind === SEPARATOR && digits > 0 && ++gap <= 2)) {
       digits = 0;
       gap = 0;
     }
@@ -131,9 +170,27 @@ const ASCII_SEPARATORS = [0x20, 0x09, 0x2e, 0x2d, 0x2f, 0x28, 0x29];
 const RUN_OPENERS = [0x2b, 0xff0b, 0x28];
 const UNICODE_SEPARATOR = /^[\u00a0\u2007\u202f\u2010-\u2013]$/u;
 const UNICODE_DIGIT = /^\p{Nd}$/u;
+const OTHER = 1;
+const DIGIT = 2;
+const SEPARATOR = 3;
+// The class of each UTF-16 code unit (0 = not seen yet), filled on first sight: the same
+// regexes decide, but once per distinct character instead of once per occurrence.
+const CLASSES = new Uint8Array(0x10000);
+
+function classOf(code: number): number {
+  let kind = CLASSES[code] ?? 0;
+  if (kind === 0) {
+    const char = String.fromCharCode(code);
+    kind = UNICODE_DIGIT.test(char) ? DIGIT : ASCII_SEPARATORS.includes(code) || UNICODE_SEPARATOR.test(char) ? SEPARATOR : OTHER;
+    CLASSES[code] = kind;
+  }
+  return kind;
+}
 
 /** Whether a valid `YYYY-MM-DD` date, not followed by a digit, starts at `index`. */
 function isoDateAt(text: string, index: number): boolean {
+  // Most runs are not dates: skip the slice and the regex unless a `-` follows four characters.
+  if (text.charCodeAt(index + 4) !== 0x2d) return false;
   const match = ISO_DATE.exec(text.slice(index, index + 12));
   if (match === null) return false;
   const year = Number(match[1]);

@@ -8,36 +8,43 @@ export const SELECTOR_FIELDS = ['channels', 'senders', 'candidates', 'audiences'
 export type SelectorField = (typeof SELECTOR_FIELDS)[number];
 
 /** A selector with its lists turned into sets; absent fields match everything. */
-export type CompiledSelector = Partial<Record<SelectorField, ReadonlySet<string>>>;
+export type CompiledSelector = Partial<Record<SelectorField, ReadonlySet<string>>> & {
+  /** The fields present, in SELECTOR_FIELDS order: evaluation loops over these only. */
+  readonly present: readonly SelectorField[];
+};
 
 /** Turns a selector's lists into sets once, at compile time. */
 export function compileSelector(selector: Selector | undefined): CompiledSelector | undefined {
   if (!selector) return undefined;
-  const compiled: CompiledSelector = {};
+  const present: SelectorField[] = [];
+  const compiled: Partial<Record<SelectorField, ReadonlySet<string>>> = {};
   for (const field of SELECTOR_FIELDS) {
     const values = selector[field];
-    if (values) compiled[field] = new Set<string>(values);
+    if (values) {
+      compiled[field] = new Set<string>(values);
+      present.push(field);
+    }
   }
-  return compiled;
+  return { ...compiled, present };
 }
 
 /** Whether the send matches every field of the selector. */
 export function matches(selector: CompiledSelector | undefined, send: SendFacts): boolean {
   if (!selector) return true;
-  for (const field of SELECTOR_FIELDS) {
-    const wanted = selector[field];
-    if (wanted && !fieldMatches(field, wanted, send)) return false;
+  for (const field of selector.present) {
+    if (!fieldMatches(field, selector[field]!, send)) return false;
   }
   return true;
 }
 
 /** The fields of the selector the send does not match. */
 export function mismatchedFields(selector: CompiledSelector | undefined, send: SendFacts): SelectorField[] {
-  if (!selector) return [];
-  return SELECTOR_FIELDS.filter((field) => {
-    const wanted = selector[field];
-    return wanted !== undefined && !fieldMatches(field, wanted, send);
-  });
+  const missed: SelectorField[] = [];
+  if (!selector) return missed;
+  for (const field of selector.present) {
+    if (!fieldMatches(field, selector[field]!, send)) missed.push(field);
+  }
+  return missed;
 }
 
 function fieldMatches(field: SelectorField, wanted: ReadonlySet<string>, send: SendFacts): boolean {
@@ -49,9 +56,9 @@ function fieldMatches(field: SelectorField, wanted: ReadonlySet<string>, send: S
     case 'candidates':
       return wanted.has(send.senderId) || (send.candidate !== undefined && wanted.has(send.candidate));
     case 'audiences':
-      return send.audiences.some((audience) => wanted.has(audience));
+      return hasAny(wanted, send.audiences);
     case 'phases':
-      return send.phases.some((phase) => wanted.has(phase));
+      return hasAny(wanted, send.phases);
     case 'via':
       return wanted.has(send.via);
     case 'sources':
@@ -59,4 +66,9 @@ function fieldMatches(field: SelectorField, wanted: ReadonlySet<string>, send: S
     case 'relationships':
       return send.relationship !== undefined && wanted.has(send.relationship);
   }
+}
+
+function hasAny(wanted: ReadonlySet<string>, names: readonly string[]): boolean {
+  for (const name of names) if (wanted.has(name)) return true;
+  return false;
 }

@@ -1,5 +1,5 @@
 import { normalizeEmail, type EmailInfo } from '../contact/email.js';
-import { normalizePhone, type PhoneInfo } from '../contact/phone.js';
+import { normalizePhone, PHONE_CACHE_LIMIT, type PhoneInfo } from '../contact/phone.js';
 import type { Message, Recipient } from './inputs.js';
 import type { CompiledCharter } from './compile.js';
 
@@ -49,8 +49,24 @@ export function sendFacts(charter: CompiledCharter, message: Message, recipient:
       return phone;
     },
     email: () => {
-      if (email === undefined && recipient.email !== undefined) email = normalizeEmail(recipient.email);
+      if (email === undefined && recipient.email !== undefined) email = emailInfo(recipient.email);
       return email;
     },
   };
+}
+
+/** How many addresses {@link emailInfo} remembers; as many as phone numbers are. */
+const EMAIL_MEMO_LIMIT = PHONE_CACHE_LIMIT;
+const emails = new Map<string, EmailInfo>();
+
+/** `normalizeEmail`, memoised: rules only read the result, so one object can serve every decision. */
+function emailInfo(raw: string): EmailInfo {
+  let info = emails.get(raw);
+  if (info === undefined) {
+    info = normalizeEmail(raw);
+    // Dropping the map when full is O(1) amortised (as the time-zone offsets do).
+    if (emails.size >= EMAIL_MEMO_LIMIT) emails.clear();
+    emails.set(raw, info);
+  }
+  return info;
 }

@@ -17,7 +17,7 @@ export interface InputIssue {
 
 // An ISO 8601 instant with seconds and an offset, as `z.iso.datetime({ offset: true })` accepts
 // (checked against it by a property test); written out to keep zod's core out of browser bundles.
-const INSTANT = /^(\d{4})-(\d{2})-(\d{2})T([01]\d|2[0-3]):[0-5]\d:[0-5]\d(?:\.\d+)?(?:Z|[+-](?:[01]\d|2[0-3]):[0-5]\d)$/;
+const INSTANT = /^\d{4}-\d{2}-\d{2}T(?:[01]\d|2[0-3]):[0-5]\d:[0-5]\d(?:\.\d+)?(?:Z|[+-](?:[01]\d|2[0-3]):[0-5]\d)$/;
 const MESSAGE_KEYS = new Set(['id', 'channel', 'sender', 'via', 'audience', 'content']);
 const SENDER_KEYS = new Set(['id', 'role', 'candidate', 'name']);
 const CONTENT_KEYS = new Set(['subject', 'text']);
@@ -36,19 +36,26 @@ export function checkInput(message: unknown, recipient: unknown, charter: Compil
   const messageOk = isMessage(message);
   const recipientOk = isRecipient(recipient);
   // Report everything at once, in argument order: the shape of what is malformed, the references of what is not.
-  return [
-    ...(messageOk ? messageReferenceIssues(message, charter) : shapeIssues('message', messageSchema, message)),
-    ...(recipientOk ? recipientReferenceIssues(recipient, charter) : shapeIssues('recipient', recipientSchema, recipient)),
-  ];
+  const issues = messageOk ? messageReferenceIssues(message, charter) : shapeIssues('message', messageSchema, message);
+  if (recipientOk) recipientReferenceIssues(recipient, charter, issues);
+  else issues.push(...shapeIssues('recipient', recipientSchema, recipient));
+  return issues;
 }
 
 /** Whether `text` is an ISO 8601 instant with an offset (or `Z`), as the input schemas accept them. */
 export function isInstant(text: string): boolean {
-  const match = INSTANT.exec(text);
-  if (!match) return false;
-  const month = Number(match[2]);
-  const day = Number(match[3]);
-  return month >= 1 && month <= 12 && day >= 1 && day <= daysInMonth(Number(match[1]), month);
+  // `test`, then the fixed-position digits: no match array to allocate on every consent.
+  if (!INSTANT.test(text)) return false;
+  const month = digitsAt(text, 5, 2);
+  const day = digitsAt(text, 8, 2);
+  return month >= 1 && month <= 12 && day >= 1 && day <= daysInMonth(digitsAt(text, 0, 4), month);
+}
+
+/** The number written by `length` ASCII digits from `start` (the pattern checked they are digits). */
+function digitsAt(text: string, start: number, length: number): number {
+  let value = 0;
+  for (let i = start; i < start + length; i++) value = value * 10 + text.charCodeAt(i) - 0x30;
+  return value;
 }
 
 /** Whether `value` has exactly the shape of a `Message` (same answers as `messageSchema`). */
@@ -62,28 +69,29 @@ export function isMessage(value: unknown): value is Message {
     isRecord(sender, SENDER_KEYS) &&
     isName(sender['id']) &&
     isName(sender['role']) &&
-    optional(sender['candidate'], isName) &&
-    optional(sender['name'], isName) &&
-    optional(value['via'], isName) &&
-    optional(value['audience'], isName) &&
-    (content === undefined || (isRecord(content, CONTENT_KEYS) && optional(content['subject'], isString) && optional(content['text'], isString)))
+    isOptionalName(sender['candidate']) &&
+    isOptionalName(sender['name']) &&
+    isOptionalName(value['via']) &&
+    isOptionalName(value['audience']) &&
+    (content === undefined || (isRecord(content, CONTENT_KEYS) && isOptionalString(content['subject']) && isOptionalString(content['text'])))
   );
 }
 
 /** Whether `value` has exactly the shape of a `Recipient` (same answers as `recipientSchema`). */
 export function isRecipient(value: unknown): value is Recipient {
   if (!isRecord(value, RECIPIENT_KEYS)) return false;
+  // Written without callbacks (this runs on every decision), reading each field in turn as before.
   return (
     isName(value['id']) &&
-    optional(value['phone'], isString) &&
-    optional(value['email'], isString) &&
-    optional(value['country'], (country) => typeof country === 'string' && /^[A-Z]{2}$/.test(country)) &&
-    optional(value['timezone'], isName) &&
-    optional(value['audiences'], (audiences) => isArrayOf(audiences, isName)) &&
-    optional(value['source'], isName) &&
-    optional(value['relationship'], (relationship) => RELATIONSHIP_SET.has(relationship)) &&
-    optional(value['consents'], (consents) => isRecords(consents, CONSENT_KEYS, (consent) => optional(consent['source'], isName))) &&
-    optional(value['optOuts'], (optOuts) => isRecords(optOuts, OPT_OUT_KEYS, () => true))
+    isOptionalString(value['phone']) &&
+    isOptionalString(value['email']) &&
+    isOptionalCountry(value['country']) &&
+    isOptionalName(value['timezone']) &&
+    isOptionalArrayOfNames(value['audiences']) &&
+    isOptionalName(value['source']) &&
+    isOptionalRelationship(value['relationship']) &&
+    isOptionalRecords(value['consents'], CONSENT_KEYS, true) &&
+    isOptionalRecords(value['optOuts'], OPT_OUT_KEYS, false)
   );
 }
 
@@ -100,26 +108,35 @@ function shapeIssues(name: 'message' | 'recipient', schema: z.ZodType, value: un
 
 type Known = ReadonlyMap<string, unknown> | ReadonlySet<string>;
 
-function reference(path: (string | number)[], value: string | undefined, known: Known, what: string, extra = ''): InputIssue[] {
-  if (value === undefined || known.has(value)) return [];
-  const { hint } = didYouMean(value, known.keys());
-  return [{ path, message: `unknown ${what} '${value}'${hint || extra}` }];
+/** Whether a reference is absent or names something the charter knows. */
+function known(value: string | undefined, names: Known): boolean {
+  return value === undefined || names.has(value);
 }
 
+function unknownReference(path: (string | number)[], value: string, names: Known, what: string, extra = ''): InputIssue {
+  const { hint } = didYouMean(value, names.keys());
+  return { path, message: `unknown ${what} '${value}'${hint || extra}` };
+}
+
+// Each reference is checked before its issue (path, hint) is built: nothing is allocated for valid input.
 function messageReferenceIssues(message: Message, charter: CompiledCharter): InputIssue[] {
+  const issues: InputIssue[] = [];
+  const { relays, audiences } = charter.labels;
+  if (!known(message.channel, charter.channels)) issues.push(unknownReference(['message', 'channel'], message.channel, charter.channels, 'channel'));
+  if (!known(message.via, relays)) issues.push(unknownReference(['message', 'via'], message.via!, relays, 'relay', ' (leave `via` out for a direct send)'));
+  if (!known(message.audience, audiences)) issues.push(unknownReference(['message', 'audience'], message.audience!, audiences, 'audience'));
   const roles = charter.charter.roles;
-  return [
-    ...reference(['message', 'channel'], message.channel, charter.channels, 'channel'),
-    ...reference(['message', 'via'], message.via, charter.labels.relays, 'relay', ' (leave `via` out for a direct send)'),
-    ...reference(['message', 'audience'], message.audience, charter.labels.audiences, 'audience'),
-    ...(roles === undefined ? [] : reference(['message', 'sender', 'role'], message.sender.role, new Set(Object.keys(roles)), 'sender role')),
-  ];
+  if (roles !== undefined) {
+    const names = roleNames(roles);
+    if (!known(message.sender.role, names)) issues.push(unknownReference(['message', 'sender', 'role'], message.sender.role, names, 'sender role'));
+  }
+  return issues;
 }
 
-function recipientReferenceIssues(recipient: Recipient, charter: CompiledCharter): InputIssue[] {
-  const issues: InputIssue[] = [];
+function recipientReferenceIssues(recipient: Recipient, charter: CompiledCharter, issues: InputIssue[]): void {
+  const sources = charter.labels.sources;
   // A source the charter does not know could slip past a forbid on sources: refuse it.
-  if (charter.labels.sources.size > 0) issues.push(...reference(['recipient', 'source'], recipient.source, charter.labels.sources, 'source'));
+  if (sources.size > 0 && !known(recipient.source, sources)) issues.push(unknownReference(['recipient', 'source'], recipient.source!, sources, 'source'));
   if (recipient.timezone !== undefined && !isValidTimeZone(recipient.timezone)) {
     issues.push({ path: ['recipient', 'timezone'], message: `unknown IANA time zone '${recipient.timezone}'` });
   }
@@ -127,23 +144,43 @@ function recipientReferenceIssues(recipient: Recipient, charter: CompiledCharter
     issues.push({ path: ['recipient', 'country'], message: `'${recipient.country}' is not a country with a telephone numbering plan` });
   }
   // An opt-out whose channel is misspelt ('SMS', 'e-mail') would be silently ignored: refuse it.
-  const channels = new Set(['all', ...charter.channels.keys()]);
-  for (const field of ['consents', 'optOuts'] as const) {
-    recipient[field]?.forEach((record, index) => issues.push(...reference(['recipient', field, index, 'channel'], record.channel, channels, 'channel')));
+  for (const field of RECORD_FIELDS) {
+    const records = recipient[field];
+    if (records === undefined) continue;
+    for (let index = 0; index < records.length; index++) {
+      const channel = records[index]!.channel;
+      if (channel === 'all' || charter.channels.has(channel)) continue;
+      issues.push(unknownReference(['recipient', field, index, 'channel'], channel, new Set(['all', ...charter.channels.keys()]), 'channel'));
+    }
   }
-  return issues;
 }
+
+/** The role names of a (frozen) charter, as a set built once. */
+function roleNames(roles: object): ReadonlySet<string> {
+  let names = roleSets.get(roles);
+  if (names === undefined) {
+    names = new Set(Object.keys(roles));
+    roleSets.set(roles, names);
+  }
+  return names;
+}
+
+const roleSets = new WeakMap<object, ReadonlySet<string>>();
+const RECORD_FIELDS = ['consents', 'optOuts'] as const;
+const COUNTRY = /^[A-Z]{2}$/;
 
 function isRecord(value: unknown, keys: ReadonlySet<string>): value is Record<string, unknown> {
   if (typeof value !== 'object' || value === null || Array.isArray(value)) return false;
-  for (const key of Object.keys(value)) if (!keys.has(key)) return false;
+  // for-in with an own-property check visits what Object.keys lists, without allocating its array.
+  for (const key in value) if (!keys.has(key) && Object.hasOwn(value, key)) return false;
   return true;
 }
 
-function isRecords(value: unknown, keys: ReadonlySet<string>, rest: (record: Record<string, unknown>) => boolean): boolean {
+function isRecords(value: unknown, keys: ReadonlySet<string>, withSource: boolean): boolean {
   if (!Array.isArray(value)) return false;
   for (const item of value) {
-    if (!isRecord(item, keys) || !isName(item['channel']) || typeof item['at'] !== 'string' || !isInstant(item['at']) || !rest(item)) return false;
+    if (!isRecord(item, keys) || !isName(item['channel']) || typeof item['at'] !== 'string' || !isInstant(item['at'])) return false;
+    if (withSource && !isOptionalName(item['source'])) return false;
   }
   return true;
 }
@@ -159,10 +196,26 @@ function isName(value: unknown): value is string {
   return typeof value === 'string' && value.length > 0;
 }
 
-function isString(value: unknown): value is string {
-  return typeof value === 'string';
+function isOptionalName(value: unknown): boolean {
+  return value === undefined || isName(value);
 }
 
-function optional(value: unknown, check: (value: unknown) => boolean): boolean {
-  return value === undefined || check(value);
+function isOptionalString(value: unknown): boolean {
+  return value === undefined || typeof value === 'string';
+}
+
+function isOptionalCountry(value: unknown): boolean {
+  return value === undefined || (typeof value === 'string' && COUNTRY.test(value));
+}
+
+function isOptionalArrayOfNames(value: unknown): boolean {
+  return value === undefined || isArrayOf(value, isName);
+}
+
+function isOptionalRelationship(value: unknown): boolean {
+  return value === undefined || RELATIONSHIP_SET.has(value);
+}
+
+function isOptionalRecords(value: unknown, keys: ReadonlySet<string>, withSource: boolean): boolean {
+  return value === undefined || isRecords(value, keys, withSource);
 }

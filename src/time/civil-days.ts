@@ -59,6 +59,14 @@ export function weekdayOfDays(days: number): number {
  * @returns the date as `YYYY-MM-DD`.
  */
 export function formatDays(days: number): string {
+  // Holiday checks and quota buckets ask for the same day again and again.
+  if (days === lastDays) return lastText;
   const [year, month, day] = civilFromDays(days);
-  return `${String(year).padStart(4, '0')}-${month < 10 ? '0' : ''}${month}-${day < 10 ? '0' : ''}${day}`;
+  const text = `${String(year).padStart(4, '0')}-${month < 10 ? '0' : ''}${month}-${day < 10 ? '0' : ''}${day}`;
+  lastDays = days;
+  lastText = text;
+  return text;
 }
+
+let lastDays = Number.NaN;
+let lastText = '';

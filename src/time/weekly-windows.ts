@@ -115,6 +115,26 @@ export function isInsideWindows(compiled: CompiledWeeklyWindows, instant: number
 }
 
 /**
+ * `isInsideWindows(compiled, instant, timeZone).inside`, without building the local reading:
+ * the answer every send needs, where the reading is only needed to explain a refusal.
+ *
+ * @param compiled - windows from `compileWeeklyWindows`.
+ * @param instant - epoch milliseconds.
+ * @param timeZone - the recipient's IANA zone; an unknown one throws a `RangeError`.
+ * @returns whether the instant is inside the windows.
+ */
+export function isInside(compiled: CompiledWeeklyWindows, instant: number, timeZone: string): boolean {
+  const local = instant + offsetAt(instant, timeZone);
+  const days = Math.floor(local / DAY);
+  const minute = Math.floor((local - days * DAY) / MINUTE);
+  const intervals = compiled.days[WEEKDAY_ORDER[weekdayOfDays(days)] ?? 'mon'];
+  for (const [from, to] of intervals) {
+    if (from <= minute && minute < to) return !(compiled.holidays.size > 0 && compiled.holidays.has(formatDays(days)));
+  }
+  return false;
+}
+
+/**
  * The earliest local reading at or after `local`, up to `localLimit`, that is inside the
  * windows, on a clock that never changes offset. Both are wall-clock readings in
  * milliseconds as if UTC.

@@ -4,7 +4,7 @@ import { localDateTime } from '../local-format.js';
 import { ruleReason } from '../reasons.js';
 import { compileSelector, matches } from '../selector.js';
 import type { SendFacts } from '../send-facts.js';
-import { applies, compileScope, NOT_APPLICABLE, PASS } from './evaluator.js';
+import { applies, compileScope, NOT_APPLICABLE, PASS, ruleResult } from './evaluator.js';
 
 /** A consent rule needs a record for the channel, granted before the send and not withdrawn since. */
 export function compileConsent(rule: ConsentRule, charter: CompiledCharter): CompiledRule {
@@ -15,6 +15,7 @@ export function compileConsent(rule: ConsentRule, charter: CompiledCharter): Com
     id: rule.id,
     article: rule.article,
     grants: false,
+    timeless: true,
     evaluate(facts, env) {
       if (!applies(scope, facts)) return NOT_APPLICABLE;
       if (exempt !== undefined && matches(exempt, facts)) return PASS;
@@ -22,10 +23,7 @@ export function compileConsent(rule: ConsentRule, charter: CompiledCharter): Com
       if (state.granted) return PASS;
       const details: Record<string, unknown> = { channel: facts.channel };
       if (state.future !== undefined) details['grantedAt'] = localDateTime(state.future, charter.timezone);
-      return {
-        outcome: rule.effect === 'review' ? 'review' : 'fail',
-        reasons: [ruleReason(rule, 'CONSENT_MISSING', rule.effect, details, env.locale)],
-      };
+      return ruleResult(rule.effect === 'review' ? 'review' : 'fail', [ruleReason(rule, 'CONSENT_MISSING', rule.effect, details, env)]);
     },
   };
 }

@@ -3,7 +3,7 @@ import { countSmsSegments } from '../../contact/sms-segments.js';
 import type { CompiledCharter, CompiledRule } from '../compile.js';
 import { ruleReason } from '../reasons.js';
 import type { Reason } from '../types.js';
-import { applies, compileScope, NOT_APPLICABLE, PASS } from './evaluator.js';
+import { applies, compileScope, NOT_APPLICABLE, PASS, ruleResult } from './evaluator.js';
 
 /** Content rules check the text: sender named, opt-out keyword, length, forbidden phrases. */
 export function compileContent(rule: ContentRule, charter: CompiledCharter): CompiledRule {
@@ -16,43 +16,68 @@ export function compileContent(rule: ContentRule, charter: CompiledCharter): Com
     'iu',
   );
   const phrases = (rule.forbiddenPhrases ?? []).map((phrase) => ({ phrase, folded: fold(phrase) }));
+  const hasKeyword = memoized((text: string) => keyword.test(text.normalize('NFC')));
   return {
     rule,
     id: rule.id,
     article: rule.article,
     grants: false,
+    timeless: true,
     evaluate(facts, env) {
       if (!applies(scope, facts)) return NOT_APPLICABLE;
       const text = facts.message.content?.text ?? '';
       const reasons: Reason[] = [];
-      const fail = (code: Reason['code'], details: Record<string, unknown>) => reasons.push(ruleReason(rule, code, rule.effect, details, env.locale));
+      const fail = (code: Reason['code'], details: Record<string, unknown>) => reasons.push(ruleReason(rule, code, rule.effect, details, env));
       if (rule.senderIdentification === true) {
         const name = facts.message.sender.name;
         if (name === undefined) fail('CONTENT_MISSING_SENDER', {});
-        else if (!fold(text).includes(fold(name))) fail('CONTENT_MISSING_SENDER', { senderName: name });
+        else if (!folded(text).includes(folded(name))) fail('CONTENT_MISSING_SENDER', { senderName: name });
       }
-      if (rule.optOutInstruction === true && !keyword.test(text.normalize('NFC'))) fail('CONTENT_MISSING_OPT_OUT', { keywords });
+      if (rule.optOutInstruction === true && !hasKeyword(text)) fail('CONTENT_MISSING_OPT_OUT', { keywords });
       if (rule.maxSmsSegments !== undefined && charter.channels.get(facts.channel) === 'mobile') {
-        const length = countSmsSegments(text);
+        const length = segments(text);
         if (length.segments > rule.maxSmsSegments) {
           fail('CONTENT_TOO_LONG', { segments: length.segments, encoding: length.encoding, max: rule.maxSmsSegments });
         }
       }
       if (rule.maxLength !== undefined) {
-        const length = codePoints(text);
+        const length = lengths(text);
         if (length > rule.maxLength) fail('CONTENT_TOO_LONG', { length, max: rule.maxLength });
       }
       if (phrases.length > 0) {
-        const folded = fold(`${facts.message.content?.subject ?? ''}\n${text}`);
+        const haystack = folded(`${facts.message.content?.subject ?? ''}\n${text}`);
         for (const { phrase, folded: needle } of phrases) {
-          if (folded.includes(needle)) fail('CONTENT_FORBIDDEN_PHRASE', { phrase });
+          if (haystack.includes(needle)) fail('CONTENT_FORBIDDEN_PHRASE', { phrase });
         }
       }
       if (reasons.length === 0) return PASS;
-      return { outcome: rule.effect === 'review' ? 'review' : 'fail', reasons };
+      return ruleResult(rule.effect === 'review' ? 'review' : 'fail', reasons);
     },
   };
 }
+
+/**
+ * A bounded memo of a function of a text: a mailing's text is the same for every recipient,
+ * so it is normalised, searched and counted once, not once per decision.
+ */
+function memoized<T>(compute: (text: string) => T): (text: string) => T {
+  const memo = new Map<string, T>();
+  return (text) => {
+    let value = memo.get(text);
+    if (value === undefined) {
+      value = compute(text);
+      // Dropping the map when full keeps texts personalised per recipient from growing it.
+      if (memo.size >= MEMO_LIMIT) memo.clear();
+      memo.set(text, value);
+    }
+    return value;
+  };
+}
+
+const MEMO_LIMIT = 64;
+const folded = memoized(fold);
+const segments = memoized(countSmsSegments);
+const lengths = memoized(codePoints);
 
 /** Case- and spacing-insensitive form for phrase matching. */
 function fold(text: string): string {

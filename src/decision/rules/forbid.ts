@@ -2,7 +2,7 @@ import type { ForbidRule } from '../../charter/schema.js';
 import type { CompiledCharter, CompiledRule } from '../compile.js';
 import { iso, localDateTime } from '../local-format.js';
 import { ruleReason } from '../reasons.js';
-import { applies, boundedInTime, compileScope, NOT_APPLICABLE, scopeEnd } from './evaluator.js';
+import { applies, boundedInTime, compileScope, NOT_APPLICABLE, ruleResult, scopeEnd } from './evaluator.js';
 
 /** A forbid refuses what it selects; on `sources` it reports the file the contact came from. */
 export function compileForbid(rule: ForbidRule, charter: CompiledCharter): CompiledRule {
@@ -28,12 +28,8 @@ export function compileForbid(rule: ForbidRule, charter: CompiledCharter): Compi
         details['until'] = localDateTime(end, charter.timezone);
         details['untilAt'] = iso(end);
       }
-      const reason = ruleReason(rule, onSources ? 'FORBIDDEN_SOURCE' : 'FORBIDDEN', rule.effect, details, env.locale);
-      return {
-        outcome: rule.effect === 'review' ? 'review' : 'fail',
-        reasons: [reason],
-        ...(ends ? { time: { next: end } } : {}),
-      };
+      const reason = ruleReason(rule, onSources ? 'FORBIDDEN_SOURCE' : 'FORBIDDEN', rule.effect, details, env);
+      return ruleResult(rule.effect === 'review' ? 'review' : 'fail', [reason], undefined, ends ? { next: end } : undefined);
     },
   };
 }

@@ -4,11 +4,12 @@ import { iso, localDateTime } from '../local-format.js';
 import { ruleReason } from '../reasons.js';
 import { mismatchedFields, type SelectorField } from '../selector.js';
 import type { SendFacts } from '../send-facts.js';
-import { applies, compileScope, misses, NOT_APPLICABLE, type EvalEnv, type RuleScope } from './evaluator.js';
+import { applies, compileScope, misses, NOT_APPLICABLE, ruleResult, type EvalEnv, type RuleScope } from './evaluator.js';
 
 /** A permit allows what it selects; when it does not apply, it may be a near miss. */
 export function compilePermit(rule: PermitRule, charter: CompiledCharter): CompiledRule {
   const scope = compileScope(rule, charter);
+  const unlessTimed = scope.unless?.phases !== undefined;
   return {
     rule,
     id: rule.id,
@@ -16,28 +17,34 @@ export function compilePermit(rule: PermitRule, charter: CompiledCharter): Compi
     grants: true,
     evaluate(facts, env) {
       if (!applies(scope, facts)) return NOT_APPLICABLE;
-      return { outcome: 'pass', reasons: [ruleReason(rule, 'PERMITTED', 'allow', {}, env.locale)] };
+      return ruleResult('pass', [ruleReason(rule, 'PERMITTED', 'allow', {}, env)]);
     },
     nearMiss(facts, env) {
       if (scope.when?.channels !== undefined && !scope.when.channels.has(facts.channel)) return undefined;
-      const missed = misses(scope, facts);
-      // An `unless` that carves the send out only during some phases is lifted by time too.
-      const timed = (field: (typeof missed)[number]) => field === 'phases' || field === 'inForce' || (field === 'unless' && scope.unless?.phases !== undefined);
-      const timeMisses = missed.filter(timed);
-      const otherMisses = missed.filter((field): field is Exclude<typeof field, 'phases' | 'inForce'> => !timed(field));
-      if (otherMisses.length === 0 && timeMisses.length > 0) return outsidePhase(rule, scope, charter, facts, env);
-      if (timeMisses.length > 0 || otherMisses.length !== 1) return undefined;
-      const field = otherMisses[0]!;
+      // Counted, not filtered into lists: this runs for every permit of every unpermitted send.
+      let timeMisses = 0;
+      let otherMisses = 0;
+      let field: Exclude<SelectorField, 'phases'> | 'unless' = 'channels';
+      for (const missed of misses(scope, facts)) {
+        // An `unless` that carves the send out only during some phases is lifted by time too.
+        if (missed === 'phases' || missed === 'inForce' || (missed === 'unless' && unlessTimed)) timeMisses++;
+        else {
+          otherMisses++;
+          field = missed;
+        }
+      }
+      if (otherMisses === 0 && timeMisses > 0) return outsidePhase(rule, scope, charter, facts, env);
+      if (timeMisses > 0 || otherMisses !== 1) return undefined;
       if (field === 'via') {
         const wanted = scope.when?.via ?? new Set<string>();
         const relays = [...wanted].filter((via) => via !== 'direct').map((via) => label(charter, 'via', via));
         // `direct`: whether sending without a relay would do, so the message can say so.
         const facts_ = { relays, direct: wanted.has('direct'), via: facts.via, viaLabel: label(charter, 'via', facts.via) };
-        return { reason: ruleReason(rule, 'RELAY_REQUIRED', 'deny', facts_, env.locale, { ownMessage: false }) };
+        return { reason: ruleReason(rule, 'RELAY_REQUIRED', 'deny', facts_, env, { ownMessage: false }) };
       }
       const expected = field === 'unless' ? [] : [...(scope.when?.[field] ?? [])].map((value) => label(charter, field, value));
       const details = field === 'unless' ? { channel: facts.channel, field } : { channel: facts.channel, field, expected, actual: actual(field, facts, charter) };
-      return { reason: ruleReason(rule, 'NOT_PERMITTED', 'deny', details, env.locale, { ownMessage: false }) };
+      return { reason: ruleReason(rule, 'NOT_PERMITTED', 'deny', details, env, { ownMessage: false }) };
     },
   };
 }
@@ -53,6 +60,8 @@ function outsidePhase(rule: PermitRule, scope: RuleScope, charter: CompiledChart
     const open = firstUncovered(Math.max(range.from, scope.from, facts.now), carved);
     if (open < to) next = Math.min(next ?? Infinity, open);
   }
+  // Only `next` and the code are read when searching for notBefore: no facts to describe.
+  if (env.silent === true) return { reason: ruleReason(rule, 'OUTSIDE_PHASE', 'deny', {}, env), next };
   const names = phases !== undefined ? [...phases].map((name) => charter.labels.phases.get(name) ?? name) : rule.inForce !== undefined ? [period(rule, charter)] : [];
   const details: Record<string, unknown> = {
     phases: names,
@@ -64,7 +73,7 @@ function outsidePhase(rule: PermitRule, scope: RuleScope, charter: CompiledChart
     details['next'] = localDateTime(next, charter.timezone);
     details['nextAt'] = iso(next);
   }
-  return { reason: ruleReason(rule, 'OUTSIDE_PHASE', 'deny', details, env.locale, { ownMessage: false }), next };
+  return { reason: ruleReason(rule, 'OUTSIDE_PHASE', 'deny', details, env, { ownMessage: false }), next };
 }
 
 /** The phases of `unless` that carve this send out while they last: those of an `unless` whose other fields match. */

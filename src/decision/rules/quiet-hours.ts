@@ -1,12 +1,12 @@
 import type { QuietHoursRule, Weekday } from '../../charter/schema.js';
 import { zonesForCountry } from '../../contact/country-zones.js';
 import { nextInsideInstant } from '../../time/next-inside-instant.js';
-import { compileWeeklyWindows, isInsideWindows, type CompiledWeeklyWindows } from '../../time/weekly-windows.js';
+import { compileWeeklyWindows, isInside, isInsideWindows, type CompiledWeeklyWindows } from '../../time/weekly-windows.js';
 import type { CompiledCharter, CompiledRule } from '../compile.js';
 import { iso, localDateTime } from '../local-format.js';
 import { ruleReason } from '../reasons.js';
 import type { SendFacts } from '../send-facts.js';
-import { applies, boundedInTime, compileScope, NOT_APPLICABLE, PASS, scopeEnd, type RuleResult } from './evaluator.js';
+import { applies, boundedInTime, compileScope, NOT_APPLICABLE, PASS, ruleResult, scopeEnd, type RuleResult } from './evaluator.js';
 
 /** Quiet hours allow sends only inside windows of the recipient's local time. */
 export function compileQuietHours(rule: QuietHoursRule, charter: CompiledCharter): CompiledRule {
@@ -23,32 +23,18 @@ export function compileQuietHours(rule: QuietHoursRule, charter: CompiledCharter
       const zones = recipientZones(facts, charter, rule.unknownTimezone);
       if ('verdict' in zones) {
         const details = { zones: zones.candidates };
-        return {
-          outcome: zones.verdict === 'review' ? 'review' : 'fail',
-          reasons: [ruleReason(rule, 'TIMEZONE_UNKNOWN', zones.verdict, details, env.locale)],
-        };
+        return ruleResult(zones.verdict === 'review' ? 'review' : 'fail', [ruleReason(rule, 'TIMEZONE_UNKNOWN', zones.verdict, details, env)]);
       }
       for (const zone of zones) {
-        const reading = isInsideWindows(windows, facts.now, zone);
-        if (reading.inside) continue;
+        if (isInside(windows, facts.now, zone)) continue;
         const next = nextInsideInstant(windows, facts.now, zones);
-        const details: Record<string, unknown> = {
-          localTime: reading.local.time,
-          date: reading.local.date,
-          weekday: reading.local.weekday,
-          timezone: zone,
-          windows: describeDay(windows, reading.local.weekday),
-          holiday: reading.holiday,
-        };
-        if (next !== undefined) {
-          details['next'] = localDateTime(next, zone);
-          details['nextAt'] = iso(next);
-        }
+        // The search for notBefore only reads the time hint: no facts to describe then.
+        const details = env.silent === true ? {} : describe(windows, facts.now, zone, next);
         // The rule also stops refusing when its own scope (inForce, phases) ends, if that comes first.
         const end = boundedInTime(scope) ? scopeEnd(scope, facts, charter) : Infinity;
         const passes = Math.min(next ?? Infinity, end);
         const time = { next: Number.isFinite(passes) ? passes : undefined };
-        return { outcome: failing, reasons: [ruleReason(rule, 'QUIET_HOURS', rule.effect, details, env.locale)], time };
+        return ruleResult(failing, [ruleReason(rule, 'QUIET_HOURS', rule.effect, details, env)], undefined, time);
       }
       return PASS;
     },
@@ -79,6 +65,24 @@ function recipientZones(
     case 'deny':
       return { verdict: 'deny', candidates };
   }
+}
+
+/** The facts of a refusal: the recipient's wall clock, the day's windows, the next opening. */
+function describe(windows: CompiledWeeklyWindows, now: number, zone: string, next: number | undefined): Record<string, unknown> {
+  const reading = isInsideWindows(windows, now, zone);
+  const details: Record<string, unknown> = {
+    localTime: reading.local.time,
+    date: reading.local.date,
+    weekday: reading.local.weekday,
+    timezone: zone,
+    windows: describeDay(windows, reading.local.weekday),
+    holiday: reading.holiday,
+  };
+  if (next !== undefined) {
+    details['next'] = localDateTime(next, zone);
+    details['nextAt'] = iso(next);
+  }
+  return details;
 }
 
 function describeDay(windows: CompiledWeeklyWindows, day: Weekday): string {

@@ -2,11 +2,10 @@ import type { QuotaKey, QuotaRule } from '../../charter/schema.js';
 import { instantToLocal } from '../../time/zoned-time.js';
 import { daysFromCivil, formatDays, weekdayOfDays } from '../../time/civil-days.js';
 import type { CompiledCharter, CompiledRule } from '../compile.js';
-import { maskContacts } from '../../contact/mask.js';
-import { mayHoldContact, ruleReason } from '../reasons.js';
+import { masked, ruleReason } from '../reasons.js';
 import type { SendFacts } from '../send-facts.js';
-import type { QuotaStatus } from '../types.js';
-import { applies, compileScope, NOT_APPLICABLE } from './evaluator.js';
+import type { QuotaQuery, QuotaStatus } from '../types.js';
+import { applies, compileScope, NOT_APPLICABLE, ruleResult } from './evaluator.js';
 
 const UNIT_MS = { m: 60_000, h: 3_600_000, d: 86_400_000, w: 604_800_000 } as const;
 
@@ -19,6 +18,8 @@ export function compileQuota(rule: QuotaRule, charter: CompiledCharter): Compile
   const audienceFilter = scope.when?.audiences;
   // Name the audience only when the count is about one; otherwise it covers every audience.
   const perAudience = rule.per.includes('audience') || audienceFilter !== undefined;
+  // Windows that do not depend on the instant have one bucket: name it once.
+  const fixedBucket = window === 'charter' || 'phase' in window || 'rolling' in window ? bucket(rule, 0, charter) : undefined;
   return {
     rule,
     id: rule.id,
@@ -27,33 +28,26 @@ export function compileQuota(rule: QuotaRule, charter: CompiledCharter): Compile
     evaluate(facts, env) {
       if (!applies(scope, facts)) return NOT_APPLICABLE;
       if (phase !== undefined && !(phase.from <= facts.now && facts.now < phase.to)) return NOT_APPLICABLE;
-      const audience = facts.message.audience ?? facts.audiences.find((name) => audienceFilter === undefined || audienceFilter.has(name));
-      const key = `${rule.per.map((part) => `${part}=${encode(keyValue(part, facts, audience))}`).join('|')}${rule.per.length > 0 ? '|' : ''}${bucket(rule, facts.now, charter)}`;
+      const audience = facts.message.audience ?? firstAudience(facts.audiences, audienceFilter);
+      let key = '';
+      for (const part of rule.per) key += `${part}=${encode(keyValue(part, facts, audience))}|`;
+      key += fixedBucket ?? bucket(rule, facts.now, charter);
       // CRM ids can be emails or numbers: the key the decision shows is masked; the ledger reads the real one.
-      const shown = mayHoldContact(key) ? maskContacts(key) : key;
+      const shown = masked(key);
       const audienceLabel = audience === undefined || !perAudience ? undefined : (charter.labels.audiences.get(audience) ?? audience);
       if (env.usage === undefined) {
         const details = { limit: rule.limit, count: rule.count, key: shown, ...(audienceLabel === undefined ? {} : { audienceLabel }) };
-        return { outcome: 'review', reasons: [ruleReason(rule, 'QUOTA_UNKNOWN', 'review', details, env.locale)] };
+        return ruleResult('review', [ruleReason(rule, 'QUOTA_UNKNOWN', 'review', details, env)]);
       }
-      const usage = env.usage.quota({
-        ruleId: rule.id,
-        key,
-        count: rule.count,
-        messageId: facts.message.id,
-        now: facts.now,
-        ...(rollingMs === undefined ? {} : { since: facts.now - rollingMs }),
-      });
+      const query: QuotaQuery = { ruleId: rule.id, key, count: rule.count, messageId: facts.message.id, now: facts.now };
+      if (rollingMs !== undefined) query.since = facts.now - rollingMs;
+      const usage = env.usage.quota(query);
       const consumes = rule.count === 'messages' && usage.counted ? 0 : 1;
       const quota: QuotaStatus = { ruleId: rule.id, key: shown, used: usage.used, limit: rule.limit, remaining: Math.max(0, rule.limit - usage.used), consumes };
       // A later delivery of a mailing already counted consumes nothing, even past an approved overrun.
-      if (consumes === 0 || usage.used + consumes <= rule.limit) return { outcome: 'pass', quota };
+      if (consumes === 0 || usage.used + consumes <= rule.limit) return ruleResult('pass', undefined, quota);
       const details = { used: usage.used, limit: rule.limit, count: rule.count, key: shown, ...(audienceLabel === undefined ? {} : { audienceLabel }) };
-      return {
-        outcome: rule.effect === 'review' ? 'review' : 'fail',
-        quota,
-        reasons: [ruleReason(rule, 'QUOTA_EXCEEDED', rule.effect, details, env.locale)],
-      };
+      return ruleResult(rule.effect === 'review' ? 'review' : 'fail', [ruleReason(rule, 'QUOTA_EXCEEDED', rule.effect, details, env)], quota);
     },
   };
 }
@@ -97,5 +91,22 @@ function durationMs(text: string): number {
 }
 
 function encode(value: string): string {
-  return /^[\w.@:-]*$/.test(value) ? value : encodeURIComponent(value);
+  return isKeySafe(value) ? value : encodeURIComponent(value);
+}
+
+/** Whether `value` matches `/^[\w.@:-]*$/`, written as a loop: it runs for every part of every key. */
+function isKeySafe(value: string): boolean {
+  for (let i = 0; i < value.length; i++) {
+    const code = value.charCodeAt(i);
+    const safe =
+      (code >= 0x61 && code <= 0x7a) || (code >= 0x41 && code <= 0x5a) || (code >= 0x30 && code <= 0x3a) || code === 0x5f || code === 0x2e || code === 0x40 || code === 0x2d;
+    if (!safe) return false;
+  }
+  return true;
+}
+
+/** The first of the send's audiences the quota counts (any when it names none). */
+function firstAudience(audiences: readonly string[], filter: ReadonlySet<string> | undefined): string | undefined {
+  for (const name of audiences) if (filter === undefined || filter.has(name)) return name;
+  return undefined;
 }
