@@ -5,7 +5,7 @@ import { localToInstant, parseLocalDateTime } from '../time/zoned-time.js';
 import { boundedInTime, compileScope, ruleResult, scopeEnd, type EvalEnv, type RuleResult, type RuleScope } from './rules/evaluator.js';
 import { compileRule } from './rules/index.js';
 import type { SendFacts } from './send-facts.js';
-import type { Reason } from './types.js';
+import type { QuotaQuery, Reason } from './types.js';
 
 /** The contact point a channel needs. */
 export type ContactKind = 'mobile' | 'phone' | 'email' | 'none';
@@ -24,6 +24,8 @@ export interface CompiledRule {
   readonly timeless?: boolean;
   /** Evaluates the rule for one send. */
   evaluate(facts: SendFacts, env: EvalEnv): RuleResult;
+  /** For quotas: the counter this send would read, without deciding anything (what a ledger must fetch first). */
+  quotaQuery?(facts: SendFacts): QuotaQuery | undefined;
   /** For grants that do not apply: the reason saying what would make them apply, if one thing only. */
   nearMiss?(facts: SendFacts, env: EvalEnv): { reason: Reason; next?: number | undefined } | undefined;
 }

@@ -54,16 +54,18 @@ export function decideBatch(input: BatchInput): DecidedDelivery[] {
     const read = new Map<string, QuotaQuery>();
     const usage: UsageView = {
       quota(query) {
+        // The search for `notBefore` decides again at later instants, only to find when time
+        // rules pass; quotas never make a send wait, so those reads need no counter.
+        if (query.now !== now) return { used: 0, counted: false };
         const key = keys.quotaKey(query.key);
         const id = counterKey(query.ruleId, key, query.since);
         const position = index.get(id);
-        // Every counter is read before deciding; one that was not is a bug: refuse, never guess.
+        // Every counter read at `now` is fetched before deciding; one that was not is a bug: refuse, never guess.
         if (position === undefined) throw new Error(`quota counter ${query.ruleId} was not read before deciding`);
         const base = snapshot.counters[position]!;
         const added = overlay.get(id);
-        // The search for `notBefore` reads later windows; the reservation must hold the window of the send.
-        // A rule reads one counter per decision; the reads at `now` are the ones to reserve.
-        if (query.now === now) read.set(query.ruleId, { ...query, key });
+        // A rule reads one counter per decision: the one to reserve.
+        read.set(query.ruleId, { ...query, key });
         return {
           used: query.count === 'messages' ? base.used + (added?.mailing && !base.counted ? 1 : 0) : base.used + (added?.deliveries ?? 0),
           counted: base.counted || added?.mailing === true,

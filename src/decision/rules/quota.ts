@@ -20,18 +20,30 @@ export function compileQuota(rule: QuotaRule, charter: CompiledCharter): Compile
   const perAudience = rule.per.includes('audience') || audienceFilter !== undefined;
   // Windows that do not depend on the instant have one bucket: name it once.
   const fixedBucket = window === 'charter' || 'phase' in window || 'rolling' in window ? bucket(rule, 0, charter) : undefined;
+  const selects = (facts: SendFacts) => applies(scope, facts) && (phase === undefined || (phase.from <= facts.now && facts.now < phase.to));
+  const counterKey = (facts: SendFacts, audience: string | undefined) => {
+    let key = '';
+    for (const part of rule.per) key += `${part}=${encode(keyValue(part, facts, audience))}|`;
+    return key + (fixedBucket ?? bucket(rule, facts.now, charter));
+  };
+  const queryFor = (facts: SendFacts, key: string): QuotaQuery => {
+    const query: QuotaQuery = { ruleId: rule.id, key, count: rule.count, messageId: facts.message.id, now: facts.now };
+    if (rollingMs !== undefined) query.since = facts.now - rollingMs;
+    return query;
+  };
   return {
     rule,
     id: rule.id,
     article: rule.article,
     grants: false,
+    quotaQuery(facts) {
+      if (!selects(facts)) return undefined;
+      return queryFor(facts, counterKey(facts, facts.message.audience ?? firstAudience(facts.audiences, audienceFilter)));
+    },
     evaluate(facts, env) {
-      if (!applies(scope, facts)) return NOT_APPLICABLE;
-      if (phase !== undefined && !(phase.from <= facts.now && facts.now < phase.to)) return NOT_APPLICABLE;
+      if (!selects(facts)) return NOT_APPLICABLE;
       const audience = facts.message.audience ?? firstAudience(facts.audiences, audienceFilter);
-      let key = '';
-      for (const part of rule.per) key += `${part}=${encode(keyValue(part, facts, audience))}|`;
-      key += fixedBucket ?? bucket(rule, facts.now, charter);
+      const key = counterKey(facts, audience);
       // CRM ids can be emails or numbers: the key the decision shows is masked; the ledger reads the real one.
       const shown = masked(key);
       const audienceLabel = audience === undefined || !perAudience ? undefined : (charter.labels.audiences.get(audience) ?? audience);
@@ -39,9 +51,7 @@ export function compileQuota(rule: QuotaRule, charter: CompiledCharter): Compile
         const details = { limit: rule.limit, count: rule.count, key: shown, ...(audienceLabel === undefined ? {} : { audienceLabel }) };
         return ruleResult('review', [ruleReason(rule, 'QUOTA_UNKNOWN', 'review', details, env)]);
       }
-      const query: QuotaQuery = { ruleId: rule.id, key, count: rule.count, messageId: facts.message.id, now: facts.now };
-      if (rollingMs !== undefined) query.since = facts.now - rollingMs;
-      const usage = env.usage.quota(query);
+      const usage = env.usage.quota(queryFor(facts, key));
       const consumes = rule.count === 'messages' && usage.counted ? 0 : 1;
       const quota: QuotaStatus = { ruleId: rule.id, key: shown, used: usage.used, limit: rule.limit, remaining: Math.max(0, rule.limit - usage.used), consumes };
       // A later delivery of a mailing already counted consumes nothing, even past an approved overrun.
