@@ -10,7 +10,8 @@ import { isInstant } from '../decision/validate-input.js';
 export function readInstant(value: Date | string | number | undefined): number | undefined {
   if (value === undefined) return Date.now();
   const time = value instanceof Date ? value.getTime() : typeof value === 'number' ? value : typeof value === 'string' && isInstant(value) ? Date.parse(value) : Number.NaN;
-  return Number.isFinite(time) ? time : undefined;
+  // The range of a JavaScript Date: beyond it no ISO string can be written for the audit log.
+  return Number.isFinite(time) && Math.abs(time) <= 8.64e15 ? time : undefined;
 }
 
 /** The message of the error thrown for an unreadable instant. */

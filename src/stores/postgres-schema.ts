@@ -177,6 +177,14 @@ function version1(s: string): string {
     v_commit boolean := p->>'action' = 'commit';
     item jsonb; rec record; outcomes text[] := '{}';
   BEGIN
+    -- Locks in the global order reserve uses (counters, then delivery keys), then the
+    -- reservations: a reserve that took these units first is committed before we look.
+    PERFORM 1 FROM ${s}.counters c WHERE (c.rule_id, c.key) IN (
+      SELECT u.rule_id, u.key FROM ${s}.units u WHERE u.reservation_id IN (SELECT x->>'id' FROM jsonb_array_elements(p->'requests') x))
+      ORDER BY c.rule_id, c.key FOR SHARE;
+    PERFORM 1 FROM ${s}.deliveries d WHERE d.delivery_key IN (
+      SELECT r.delivery_key FROM ${s}.reservations r WHERE r.id IN (SELECT x->>'id' FROM jsonb_array_elements(p->'requests') x))
+      ORDER BY d.delivery_key FOR UPDATE;
     PERFORM 1 FROM ${s}.reservations WHERE id IN (SELECT x->>'id' FROM jsonb_array_elements(p->'requests') x) ORDER BY id FOR UPDATE;
     FOR item IN SELECT x FROM jsonb_array_elements(p->'requests') WITH ORDINALITY e(x, i) ORDER BY i LOOP
       SELECT state, expires_at, delivery_key INTO rec FROM ${s}.reservations WHERE id = item->>'id';
@@ -184,6 +192,13 @@ function version1(s: string): string {
       ELSIF rec.state = 'committed' THEN outcomes := outcomes || 'already-committed'::text;
       ELSIF rec.state = 'released' THEN outcomes := outcomes || 'already-released'::text;
       ELSIF rec.state = 'expired' OR rec.expires_at <= v_now THEN outcomes := outcomes || 'expired'::text;
+      -- Another worker, its clock past our expiry, may already have treated this reservation as
+      -- over: taken its delivery key, or a unit of one of its counters. Then it is over for us too.
+      ELSIF v_commit AND (
+        NOT EXISTS (SELECT 1 FROM ${s}.deliveries d WHERE d.delivery_key = rec.delivery_key AND d.reservation_id = item->>'id')
+        OR EXISTS (SELECT 1 FROM ${s}.units mine JOIN ${s}.units other ON other.rule_id = mine.rule_id AND other.key = mine.key
+                   WHERE mine.reservation_id = item->>'id' AND other.reservation_id <> item->>'id' AND other.at >= rec.expires_at))
+        THEN outcomes := outcomes || 'expired'::text;
       ELSIF v_commit THEN
         UPDATE ${s}.reservations SET state = 'committed' WHERE id = item->>'id';
         UPDATE ${s}.units SET expires_at = NULL WHERE reservation_id = item->>'id';
@@ -206,7 +221,12 @@ function version1(s: string): string {
   DECLARE result jsonb;
   BEGIN
     -- Rows another transaction holds are left to the next sweep: never a wait, never a deadlock.
-    WITH due AS (SELECT id FROM ${s}.reservations WHERE state = 'pending' AND expires_at <= p_now ORDER BY id FOR UPDATE SKIP LOCKED),
+    -- Delivery keys are locked before reservations, in the order reserve and settle use.
+    WITH candidates AS (SELECT id, delivery_key FROM ${s}.reservations WHERE state = 'pending' AND expires_at <= p_now),
+    keys AS (SELECT d.delivery_key FROM ${s}.deliveries d WHERE d.delivery_key IN (SELECT delivery_key FROM candidates)
+             ORDER BY d.delivery_key FOR UPDATE SKIP LOCKED),
+    due AS (SELECT r.id FROM ${s}.reservations r WHERE r.id IN (SELECT c.id FROM candidates c JOIN keys k ON k.delivery_key = c.delivery_key)
+            AND r.state = 'pending' ORDER BY r.id FOR UPDATE SKIP LOCKED),
     done AS (UPDATE ${s}.reservations r SET state = 'expired' FROM due WHERE r.id = due.id RETURNING r.id, r.message_id, r.recipient, r.delivery_key, r.expires_at)
     SELECT coalesce(jsonb_agg(jsonb_build_array(id, message_id, recipient, delivery_key, expires_at) ORDER BY expires_at, id), '[]') INTO result FROM done;
     DELETE FROM ${s}.units u USING jsonb_array_elements(result) x WHERE u.reservation_id = x->>0;

@@ -110,6 +110,9 @@ class SqliteStore implements SqliteLedgerStore {
   async reserve(request: ReserveRequest): Promise<readonly ReservationOutcome[]> {
     const { now, expiresAt } = request;
     return this.transaction('BEGIN IMMEDIATE', () => {
+      // A reservation this batch treats as over must stay over: a late commit (another worker's
+      // clock behind ours) must not bring back units this batch is about to take.
+      this.expireDue(now);
       // Counter reads of this batch, kept up to date as it takes units: one query per counter.
       const reads = new Map<string, CounterRead>();
       const counted = new Map<string, boolean>();
@@ -181,7 +184,12 @@ class SqliteStore implements SqliteLedgerStore {
   }
 
   async expire(now: number): Promise<readonly ExpiredReservation[]> {
-    return this.transaction('BEGIN IMMEDIATE', () => {
+    return this.transaction('BEGIN IMMEDIATE', () => this.expireDue(now));
+  }
+
+  /** Marks the reservations due at `now` expired and logs them; runs inside a transaction. */
+  private expireDue(now: number): ExpiredReservation[] {
+    {
       const due = this.sql(
         `SELECT id, message_id, recipient, delivery_key, expires_at FROM ${this.t.reservations} WHERE state = 'pending' AND expires_at <= ? ORDER BY expires_at, id`,
       ).all(now) as { id: string; message_id: string; recipient: string; delivery_key: string; expires_at: number }[];
@@ -191,7 +199,7 @@ class SqliteStore implements SqliteLedgerStore {
         this.append_([expiredEvent(expired)]);
         return expired;
       });
-    });
+    }
   }
 
   async suppress(entries: readonly SuppressionEntry[], events: readonly AuditEvent[]): Promise<void> {

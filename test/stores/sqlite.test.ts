@@ -106,3 +106,4 @@ describe('sqliteStore when the database is unavailable', () => {
     await expect(ledger.authorize(mail('m1'), person(1), { now: T0 })).rejects.toBeInstanceOf(LedgerUnavailableError);
   });
 });
+

@@ -26,6 +26,19 @@ export function compileQuota(rule: QuotaRule, charter: CompiledCharter): Compile
     for (const part of rule.per) key += `${part}=${encode(keyValue(part, facts, audience))}|`;
     return key + (fixedBucket ?? bucket(rule, facts.now, charter));
   };
+  // The key as decisions show it: each value masked before encoding, so a number written
+  // with spaces or a '+' cannot slip through as percent-escapes. Display only.
+  const shownKey = (facts: SendFacts, audience: string | undefined, key: string) => {
+    let shown = '';
+    let changed = false;
+    for (const part of rule.per) {
+      const value = keyValue(part, facts, audience);
+      const safe = masked(value);
+      changed ||= safe !== value;
+      shown += `${part}=${safe === value ? encode(value) : safe}|`;
+    }
+    return changed ? shown + (fixedBucket ?? bucket(rule, facts.now, charter)) : key;
+  };
   const queryFor = (facts: SendFacts, key: string): QuotaQuery => {
     const query: QuotaQuery = { ruleId: rule.id, key, count: rule.count, messageId: facts.message.id, now: facts.now };
     if (rollingMs !== undefined) query.since = facts.now - rollingMs;
@@ -45,7 +58,7 @@ export function compileQuota(rule: QuotaRule, charter: CompiledCharter): Compile
       const audience = facts.message.audience ?? firstAudience(facts.audiences, audienceFilter);
       const key = counterKey(facts, audience);
       // CRM ids can be emails or numbers: the key the decision shows is masked; the ledger reads the real one.
-      const shown = masked(key);
+      const shown = shownKey(facts, audience, key);
       const audienceLabel = audience === undefined || !perAudience ? undefined : (charter.labels.audiences.get(audience) ?? audience);
       if (env.usage === undefined) {
         const details = { limit: rule.limit, count: rule.count, key: shown, ...(audienceLabel === undefined ? {} : { audienceLabel }) };

@@ -290,3 +290,15 @@ describe('several quotas', () => {
     expect(first).not.toBe(second);
   });
 });
+
+describe('quota keys shown in decisions', () => {
+  it('mask a recipient id that is a phone number or an email, however it is written', () => {
+    const charter = charterWith([quota({ per: ['recipient'], count: 'deliveries', limit: 0 })]);
+    for (const id of ['06 12 34 56 78', '+33 6 12 34 56 78', 'jean.dupont@example.fr']) {
+      const decision = canSend(sms(), { ...person(), id }, { charter, now: NOW, usage: new FakeUsage() });
+      const text = JSON.stringify(decision);
+      expect(text, id).not.toMatch(/12\D*34\D*56|jean\.dupont/);
+      expect(decision.quotas[0]!.key, id).toMatch(/^recipient=/);
+    }
+  });
+});

@@ -312,6 +312,28 @@ export function storeContract(factory: StoreFactory, options: TestStoreOptions):
   });
 
   describe('settle', () => {
+    it('refuses a late commit (a clock behind) once another batch treated the reservation as over and took its units', async () => {
+      const store = await fresh();
+      const first = delivery('m1', alice, [reached(1)]);
+      await reserve(store, T0, [first], 1000);
+      // Another worker, its clock 2 s ahead, sees the first reservation over and takes the unit.
+      const second = delivery('m2', bob, [reached(1)], T0 + 2000);
+      expect(await reserve(store, T0 + 2000, [second], 1000)).toEqual([{ ok: true }]);
+      // The first worker commits late, by its own clock: the unit is no longer its to keep.
+      expect(await settleOne(store, first, 'commit', T0 + 900)).toBe('expired');
+      expect(await settleOne(store, second, 'commit', T0 + 2500)).toBe('committed');
+      expect(await used(store, T0 + 2500, REACHED)).toBe(1);
+    });
+
+    it('refuses a late commit once another batch took its delivery key', async () => {
+      const store = await fresh();
+      const first = delivery('m1', alice, []);
+      await reserve(store, T0, [first], 1000);
+      const again = delivery('m1', alice, [], T0 + 2000);
+      expect(await reserve(store, T0 + 2000, [again], 1000)).toEqual([{ ok: true }]);
+      expect(await settleOne(store, first, 'commit', T0 + 900)).toBe('expired');
+    });
+
     it('commits a pending reservation once; a second commit is already-committed; a release cannot undo it', async () => {
       const store = await fresh();
       const taken = delivery('m1', alice, [reached()]);
