@@ -6,7 +6,7 @@ import type { CompiledCharter, CompiledRule } from '../compile.js';
 import { iso, localDateTime } from '../local-format.js';
 import { ruleReason } from '../reasons.js';
 import type { SendFacts } from '../send-facts.js';
-import { applies, boundedInTime, compileScope, NOT_APPLICABLE, PASS, ruleResult, scopeEnd, type RuleResult } from './evaluator.js';
+import { applies, compileScope, NOT_APPLICABLE, PASS, ruleResult, type RuleResult } from './evaluator.js';
 
 /** Quiet hours allow sends only inside windows of the recipient's local time. */
 export function compileQuietHours(rule: QuietHoursRule, charter: CompiledCharter): CompiledRule {
@@ -30,11 +30,8 @@ export function compileQuietHours(rule: QuietHoursRule, charter: CompiledCharter
         const next = nextInsideInstant(windows, facts.now, zones);
         // The search for notBefore only reads the time hint: no facts to describe then.
         const details = env.silent === true ? {} : describe(windows, facts.now, zone, next);
-        // The rule also stops refusing when its own scope (inForce, phases) ends, if that comes first.
-        const end = boundedInTime(scope) ? scopeEnd(scope, facts, charter) : Infinity;
-        const passes = Math.min(next ?? Infinity, end);
-        const time = { next: Number.isFinite(passes) ? passes : undefined };
-        return ruleResult(failing, [ruleReason(rule, 'QUIET_HOURS', rule.effect, details, env)], undefined, time);
+        // The end of the rule's own scope, if sooner, is applied to every kind in compile.ts.
+        return ruleResult(failing, [ruleReason(rule, 'QUIET_HOURS', rule.effect, details, env)], undefined, { next });
       }
       return PASS;
     },
