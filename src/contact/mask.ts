@@ -1,3 +1,4 @@
+import { memoize } from '../util/memoize.js';
 import { parsePhoneNumberFromString } from 'libphonenumber-js/max';
 
 /** The character that stands for each hidden digit or letter. */
@@ -19,18 +20,11 @@ export const MASK = '•';
  */
 export function maskPhone(e164: string): string {
   if (typeof e164 !== 'string') return maskDigits(String(e164));
-  // Formatting through libphonenumber costs microseconds; the same numbers come back in every campaign.
-  let masked = maskedPhones.get(e164);
-  if (masked === undefined) {
-    masked = formatMasked(e164);
-    if (maskedPhones.size >= MASKED_PHONES_LIMIT) maskedPhones.clear();
-    maskedPhones.set(e164, masked);
-  }
-  return masked;
+  return maskedPhone(e164);
 }
 
-const MASKED_PHONES_LIMIT = 4096;
-const maskedPhones = new Map<string, string>();
+// Formatting through libphonenumber costs microseconds; the same numbers come back in every campaign.
+const maskedPhone = memoize(formatMasked, 4096);
 
 function formatMasked(e164: string): string {
   const parsed = parsePhoneNumberFromString(e164, { extract: false });

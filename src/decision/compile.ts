@@ -1,3 +1,4 @@
+import { memoize } from '../util/memoize.js';
 import { isCharter, parseCharter, type Charter } from '../charter/define-charter.js';
 import type { CharterIssue } from '../charter/issues.js';
 import { BUILTIN_CHANNELS, type Locale, type Rule } from '../charter/schema.js';
@@ -127,16 +128,10 @@ function build(charter: Charter): CompiledCharter {
   const phaseList = [...phases];
   // Decisions of a campaign share a few instants (and notBefore's candidates): answers are
   // remembered, in a map dropped when full; callers only read them.
-  const phasesMemo = new Map<number, readonly string[]>();
-  const phasesAt = (now: number): readonly string[] => {
-    let names = phasesMemo.get(now);
-    if (names === undefined) {
-      names = phaseList.filter(([, range]) => range.from <= now && now < range.to).map(([name]) => name);
-      if (phasesMemo.size >= PHASES_MEMO_LIMIT) phasesMemo.clear();
-      phasesMemo.set(now, names);
-    }
-    return names;
-  };
+  const phasesAt = memoize(
+    (now: number): readonly string[] => phaseList.filter(([, range]) => range.from <= now && now < range.to).map(([name]) => name),
+    PHASES_MEMO_LIMIT,
+  );
   const channels = new Map<string, ContactKind>(Object.entries(BUILTIN_CONTACT));
   for (const [name, declaration] of Object.entries(charter.channels)) channels.set(name, declaration.contact);
   const labelsOf = (record: Readonly<Record<string, { readonly label?: string | undefined }>>) =>

@@ -1,3 +1,4 @@
+import { memoize } from '../util/memoize.js';
 import { instantToLocal } from '../time/zoned-time.js';
 
 /** `YYYY-MM-DD HH:mm` wall-clock time of `instant` in `timeZone`, as facts and messages show it. */
@@ -21,20 +22,14 @@ export function localDateTime(instant: number, timeZone: string): string {
 
 /** The ISO 8601 UTC form of an instant. */
 export function iso(instant: number): string {
-  // `toISOString` allocates a Date and formats it; the same few instants recur across decisions.
-  let text = isoTexts.get(instant);
-  if (text === undefined) {
-    text = new Date(instant).toISOString();
-    if (isoTexts.size >= MAX_INSTANTS) isoTexts.clear();
-    isoTexts.set(instant, text);
-  }
-  return text;
+  return isoText(instant);
 }
 
 // Bounded memos; clearing a full map is O(1) amortised and keeps them from growing with `now = Date.now()`.
 const MAX_INSTANTS = 256;
 const MAX_ZONES = 64;
-const isoTexts = new Map<number, string>();
+// `toISOString` allocates a Date and formats it; the same few instants recur across decisions.
+const isoText = memoize((instant: number) => new Date(instant).toISOString(), MAX_INSTANTS);
 const localTexts = new Map<string, Map<number, string>>();
 
 function pad(value: number): string {

@@ -1,3 +1,4 @@
+import { memoize } from '../util/memoize.js';
 import type { Locale, LocalizedText, Rule } from '../charter/schema.js';
 import { maskContacts } from '../contact/mask.js';
 import { CharterguardError } from '../errors.js';
@@ -56,20 +57,13 @@ export function renderMessage(
  */
 export function masked(text: string): string {
   // Long texts are rare and would make the memo's memory unbounded in practice: not remembered.
-  if (text.length > MASKED_TEXT_MAX_LENGTH) return mayHoldContact(text) ? maskContacts(text) : text;
-  let result = maskedTexts.get(text);
-  if (result === undefined) {
-    result = mayHoldContact(text) ? maskContacts(text) : text;
-    // Dropping the map when full is O(1) amortised; sentences quoting per-recipient facts come and go.
-    if (maskedTexts.size >= MASKED_TEXTS_LIMIT) maskedTexts.clear();
-    maskedTexts.set(text, result);
-  }
-  return result;
+  return text.length > MASKED_TEXT_MAX_LENGTH ? maskNow(text) : maskedText(text);
 }
 
-const MASKED_TEXTS_LIMIT = 4096;
 const MASKED_TEXT_MAX_LENGTH = 256;
-const maskedTexts = new Map<string, string>();
+const maskNow = (text: string): string => (mayHoldContact(text) ? maskContacts(text) : text);
+// Sentences quoting per-recipient facts come and go; the memo's bound keeps them from piling up.
+const maskedText = memoize(maskNow, 4096);
 
 /**
  * The language a reason is told in: a locale, or an evaluation's environment, which may be

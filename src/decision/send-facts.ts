@@ -1,3 +1,4 @@
+import { memoize } from '../util/memoize.js';
 import { normalizeEmail, type EmailInfo } from '../contact/email.js';
 import { normalizePhone, PHONE_CACHE_LIMIT, type PhoneInfo } from '../contact/phone.js';
 import type { Message, Recipient } from './inputs.js';
@@ -57,16 +58,5 @@ export function sendFacts(charter: CompiledCharter, message: Message, recipient:
 
 /** How many addresses {@link emailInfo} remembers; as many as phone numbers are. */
 const EMAIL_MEMO_LIMIT = PHONE_CACHE_LIMIT;
-const emails = new Map<string, EmailInfo>();
-
 /** `normalizeEmail`, memoised: rules only read the result, so one object can serve every decision. */
-function emailInfo(raw: string): EmailInfo {
-  let info = emails.get(raw);
-  if (info === undefined) {
-    info = normalizeEmail(raw);
-    // Dropping the map when full is O(1) amortised (as the time-zone offsets do).
-    if (emails.size >= EMAIL_MEMO_LIMIT) emails.clear();
-    emails.set(raw, info);
-  }
-  return info;
-}
+const emailInfo: (raw: string) => EmailInfo = memoize(normalizeEmail, EMAIL_MEMO_LIMIT);

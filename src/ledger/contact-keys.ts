@@ -1,3 +1,4 @@
+import { memoize } from '../util/memoize.js';
 import type { CompiledCharter } from '../decision/compile.js';
 import type { Recipient } from '../decision/inputs.js';
 import { normalizeEmail } from '../contact/email.js';
@@ -8,23 +9,12 @@ const MEMO_LIMIT = 50_000;
 
 /** Keyed hashes of contacts, as the ledger stores them: never a phone number or email in clear. */
 export class ContactKeys {
-  private readonly hasher: KeyedHasher;
-  private readonly memo = new Map<string, string>();
+  /** The keyed hash of a normalised contact such as `tel:+33612345678` (memoised). */
+  readonly hash: (contact: string) => string;
 
   constructor(secret: string | Uint8Array) {
-    this.hasher = createHmac(secret);
-  }
-
-  /** The keyed hash of a normalised contact such as `tel:+33612345678` (memoised). */
-  hash(contact: string): string {
-    let digest = this.memo.get(contact);
-    if (digest === undefined) {
-      // A full memo is dropped whole: cheaper than tracking recency, and it refills at once.
-      if (this.memo.size >= MEMO_LIMIT) this.memo.clear();
-      digest = this.hasher.hash(contact);
-      this.memo.set(contact, digest);
-    }
-    return digest;
+    const hasher: KeyedHasher = createHmac(secret);
+    this.hash = memoize((contact: string) => hasher.hash(contact), MEMO_LIMIT);
   }
 
   /** The normalised phone of a recipient, hashed; undefined when absent or invalid. */

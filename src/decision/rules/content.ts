@@ -1,5 +1,6 @@
 import type { ContentRule } from '../../charter/schema.js';
 import { countSmsSegments } from '../../contact/sms-segments.js';
+import { memoize } from '../../util/memoize.js';
 import type { CompiledCharter, CompiledRule } from '../compile.js';
 import { ruleReason } from '../reasons.js';
 import type { Reason } from '../types.js';
@@ -16,7 +17,7 @@ export function compileContent(rule: ContentRule, charter: CompiledCharter): Com
     'iu',
   );
   const phrases = (rule.forbiddenPhrases ?? []).map((phrase) => ({ phrase, folded: fold(phrase) }));
-  const hasKeyword = memoized((text: string) => keyword.test(text.normalize('NFC')));
+  const hasKeyword = memoize((text: string) => keyword.test(text.normalize('NFC')), MEMO_LIMIT);
   return {
     rule,
     id: rule.id,
@@ -56,28 +57,11 @@ export function compileContent(rule: ContentRule, charter: CompiledCharter): Com
   };
 }
 
-/**
- * A bounded memo of a function of a text: a mailing's text is the same for every recipient,
- * so it is normalised, searched and counted once, not once per decision.
- */
-function memoized<T>(compute: (text: string) => T): (text: string) => T {
-  const memo = new Map<string, T>();
-  return (text) => {
-    let value = memo.get(text);
-    if (value === undefined) {
-      value = compute(text);
-      // Dropping the map when full keeps texts personalised per recipient from growing it.
-      if (memo.size >= MEMO_LIMIT) memo.clear();
-      memo.set(text, value);
-    }
-    return value;
-  };
-}
-
+// A mailing's text is the same for every recipient: normalised, searched and counted once.
 const MEMO_LIMIT = 64;
-const folded = memoized(fold);
-const segments = memoized(countSmsSegments);
-const lengths = memoized(codePoints);
+const folded = memoize(fold, MEMO_LIMIT);
+const segments = memoize(countSmsSegments, MEMO_LIMIT);
+const lengths = memoize(codePoints, MEMO_LIMIT);
 
 /** Case- and spacing-insensitive form for phrase matching. */
 function fold(text: string): string {

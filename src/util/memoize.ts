@@ -1,0 +1,17 @@
+/**
+ * A bounded memo of a one-argument function whose results callers only read. When full,
+ * the map is dropped whole: O(1) amortised, no recency bookkeeping, and values that recur
+ * (a mailing's text, a campaign's instants, its contacts) are back after one miss.
+ */
+export function memoize<K, V>(compute: (key: K) => V, limit: number): (key: K) => V {
+  const memo = new Map<K, V>();
+  return (key) => {
+    let value = memo.get(key);
+    if (value === undefined) {
+      value = compute(key);
+      if (memo.size >= limit) memo.clear();
+      memo.set(key, value);
+    }
+    return value;
+  };
+}
