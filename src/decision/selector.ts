@@ -2,7 +2,7 @@ import type { Selector } from '../charter/schema.js';
 import type { SendFacts } from './send-facts.js';
 
 /** The fields of a selector, in the order near misses report them. */
-export const SELECTOR_FIELDS = ['channels', 'senders', 'candidates', 'audiences', 'phases', 'via', 'sources', 'relationships'] as const;
+const SELECTOR_FIELDS = ['channels', 'senders', 'candidates', 'audiences', 'phases', 'via', 'sources', 'relationships'] as const;
 
 /** A selector field. */
 export type SelectorField = (typeof SELECTOR_FIELDS)[number];
