@@ -1,10 +1,9 @@
 import { maskPhone } from '../contact/mask.js';
 import { localDateTime } from './local-format.js';
 import { builtinReason } from './reasons.js';
-import { latestOptOut, consentState } from './rules/consent.js';
 import type { EvalEnv, RuleResult } from './rules/evaluator.js';
 import { PASS, ruleResult } from './rules/evaluator.js';
-import type { SendFacts } from './send-facts.js';
+import { instantOf, type SendFacts } from './send-facts.js';
 
 /** A check that runs on every send whatever the charter says; it cites the law, not the charter. */
 export interface BuiltinCheck {
@@ -39,12 +38,11 @@ const contact: BuiltinCheck = {
 const optOut: BuiltinCheck = {
   id: 'builtin:opt-out',
   evaluate(facts, env) {
-    const at = latestOptOut(facts);
-    if (at === -Infinity) return PASS;
-    const state = consentState(facts);
-    if (state.granted) return PASS;
+    const state = facts.consent();
+    const at = state.optedOutAt;
+    if (at === -Infinity || state.granted) return PASS;
     const record = (facts.recipient.optOuts ?? []).find(
-      (entry) => (entry.channel === facts.channel || entry.channel === 'all') && Date.parse(entry.at) === at,
+      (entry) => (entry.channel === facts.channel || entry.channel === 'all') && instantOf(entry.at) === at,
     );
     const details = { channel: record?.channel ?? facts.channel, at: localDateTime(at, env.charter.timezone) };
     return ruleResult('fail', [builtinReason('OPTED_OUT', 'deny', details, env)]);

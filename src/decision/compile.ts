@@ -6,7 +6,7 @@ import { localToInstant, parseLocalDateTime } from '../time/zoned-time.js';
 import { boundedInTime, compileScope, ruleResult, scopeEnd, type EvalEnv, type RuleResult, type RuleScope } from './rules/evaluator.js';
 import { compileRule } from './rules/index.js';
 import type { SendFacts } from './send-facts.js';
-import type { QuotaQuery, Reason } from './types.js';
+import type { QuotaQuery, Reason, RuleCheck } from './types.js';
 
 /** The contact point a channel needs. */
 export type ContactKind = 'mobile' | 'phone' | 'email' | 'none';
@@ -31,6 +31,15 @@ export interface CompiledRule {
   nearMiss?(facts: SendFacts, env: EvalEnv): { reason: Reason; next?: number | undefined } | undefined;
 }
 
+/** A rule's entries in `Decision.checks`, one per outcome, frozen and shared by every decision. */
+export type CheckRecords = Readonly<Record<RuleCheck['outcome'], RuleCheck>>;
+
+/** The check entries of a rule or built-in check, built once instead of once per decision. */
+export function checkRecords(ruleId: string, article: string | undefined): CheckRecords {
+  const entry = (outcome: RuleCheck['outcome']): RuleCheck => Object.freeze(article === undefined ? { ruleId, outcome } : { ruleId, article, outcome });
+  return Object.freeze({ pass: entry('pass'), fail: entry('fail'), review: entry('review'), 'not-applicable': entry('not-applicable') });
+}
+
 /** A named interval of time, in epoch milliseconds. */
 export interface Interval {
   readonly from: number;
@@ -45,6 +54,8 @@ export interface CompiledCharter {
   readonly defaultCountry: string | undefined;
   readonly unlisted: 'deny' | 'review' | 'allow';
   readonly rules: readonly CompiledRule[];
+  /** Each rule's entry in `Decision.checks`, one per outcome, in the order of `rules`. */
+  readonly ruleChecks: readonly CheckRecords[];
   /** Channels some rule's `when.channels` names. */
   readonly mentionedChannels: ReadonlySet<string>;
   /** Every channel the charter knows, with the contact point it needs. */
@@ -157,8 +168,12 @@ function build(charter: Charter): CompiledCharter {
   };
   // Rules compile against the charter they belong to, so the object exists before its rules.
   const rules: CompiledRule[] = [];
-  const result: CompiledCharter = { ...partial, rules };
-  for (const rule of charter.rules) rules.push(boundTimeHints(compileRule(rule as Rule, result), compileScope(rule as Rule, result), result));
+  const ruleChecks: CheckRecords[] = [];
+  const result: CompiledCharter = { ...partial, rules, ruleChecks };
+  for (const rule of charter.rules) {
+    rules.push(boundTimeHints(compileRule(rule as Rule, result), compileScope(rule as Rule, result), result));
+    ruleChecks.push(checkRecords(rule.id, rule.article));
+  }
   return result;
 }
 

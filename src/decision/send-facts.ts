@@ -4,6 +4,16 @@ import { normalizePhone, PHONE_CACHE_LIMIT, type PhoneInfo } from '../contact/ph
 import type { Message, Recipient } from './inputs.js';
 import type { CompiledCharter } from './compile.js';
 
+/** Where the recipient stands on consent for the send's channel at `now`. */
+export interface ConsentState {
+  /** A consent for the channel (or `all`) given before now and not withdrawn since. */
+  readonly granted: boolean;
+  /** The earliest consent given after now, if any (to say the consent came too late). */
+  readonly future: number | undefined;
+  /** The latest opt-out for the channel (or `all`) at or before now; -Infinity when none. */
+  readonly optedOutAt: number;
+}
+
 /** What every rule reads about one send, computed once per decision. */
 export interface SendFacts {
   readonly now: number;
@@ -25,38 +35,96 @@ export interface SendFacts {
   phone(): PhoneInfo | undefined;
   /** The recipient's email, normalised on first use. */
   email(): EmailInfo | undefined;
+  /** Consent and opt-out for the send's channel, read from the recipient's records on first use. */
+  consent(): ConsentState;
 }
 
 /** Gathers the facts of a send that rules select on. */
 export function sendFacts(charter: CompiledCharter, message: Message, recipient: Recipient, now: number): SendFacts {
-  let phone: PhoneInfo | undefined;
-  let email: EmailInfo | undefined;
-  const country = recipient.country ?? charter.defaultCountry;
-  return {
-    now,
-    message,
-    recipient,
-    channel: message.channel,
-    role: message.sender.role,
-    senderId: message.sender.id,
-    candidate: message.sender.candidate,
-    via: message.via ?? 'direct',
-    audiences: message.audience !== undefined ? [message.audience] : (recipient.audiences ?? []),
-    phases: charter.phasesAt(now),
-    source: recipient.source,
-    relationship: recipient.relationship,
-    phone: () => {
-      if (phone === undefined && recipient.phone !== undefined) phone = normalizePhone(recipient.phone, country);
-      return phone;
-    },
-    email: () => {
-      if (email === undefined && recipient.email !== undefined) email = emailInfo(recipient.email);
-      return email;
-    },
-  };
+  return new Facts(charter, message, recipient, now);
 }
+
+const NO_AUDIENCES: readonly string[] = Object.freeze([]);
+
+// A class rather than an object literal with closures: one shape, methods on the prototype,
+// and what several rules read (the contact points, the consent state) computed once.
+class Facts implements SendFacts {
+  readonly now: number;
+  readonly message: Message;
+  readonly recipient: Recipient;
+  readonly channel: string;
+  readonly role: string;
+  readonly senderId: string;
+  readonly candidate: string | undefined;
+  readonly via: string;
+  readonly audiences: readonly string[];
+  readonly phases: readonly string[];
+  readonly source: string | undefined;
+  readonly relationship: string | undefined;
+  readonly #country: string | undefined;
+  #phone: PhoneInfo | undefined = undefined;
+  #email: EmailInfo | undefined = undefined;
+  #consent: ConsentState | undefined = undefined;
+
+  constructor(charter: CompiledCharter, message: Message, recipient: Recipient, now: number) {
+    this.now = now;
+    this.message = message;
+    this.recipient = recipient;
+    this.channel = message.channel;
+    this.role = message.sender.role;
+    this.senderId = message.sender.id;
+    this.candidate = message.sender.candidate;
+    this.via = message.via ?? 'direct';
+    this.audiences = message.audience !== undefined ? [message.audience] : (recipient.audiences ?? NO_AUDIENCES);
+    this.phases = charter.phasesAt(now);
+    this.source = recipient.source;
+    this.relationship = recipient.relationship;
+    this.#country = recipient.country ?? charter.defaultCountry;
+  }
+
+  phone(): PhoneInfo | undefined {
+    if (this.#phone === undefined && this.recipient.phone !== undefined) this.#phone = normalizePhone(this.recipient.phone, this.#country);
+    return this.#phone;
+  }
+
+  email(): EmailInfo | undefined {
+    if (this.#email === undefined && this.recipient.email !== undefined) this.#email = emailInfo(this.recipient.email);
+    return this.#email;
+  }
+
+  consent(): ConsentState {
+    return (this.#consent ??= readConsent(this.recipient, this.channel, this.now));
+  }
+}
+
+function readConsent(recipient: Recipient, channel: string, now: number): ConsentState {
+  let optedOutAt = -Infinity;
+  for (const optOut of recipient.optOuts ?? NO_RECORDS) {
+    if (optOut.channel !== channel && optOut.channel !== 'all') continue;
+    const at = instantOf(optOut.at);
+    if (at <= now && at > optedOutAt) optedOutAt = at;
+  }
+  let latestConsent = -Infinity;
+  let future: number | undefined;
+  for (const consent of recipient.consents ?? NO_RECORDS) {
+    if (consent.channel !== channel && consent.channel !== 'all') continue;
+    const at = instantOf(consent.at);
+    if (at <= now) latestConsent = Math.max(latestConsent, at);
+    else future = Math.min(future ?? Infinity, at);
+  }
+  // A consent counts unless an opt-out came at or after it (and before now).
+  return { granted: latestConsent !== -Infinity && optedOutAt < latestConsent, future, optedOutAt };
+}
+
+const NO_RECORDS: readonly { readonly channel: string; readonly at: string }[] = Object.freeze([]);
 
 /** How many addresses {@link emailInfo} remembers; as many as phone numbers are. */
 const EMAIL_MEMO_LIMIT = PHONE_CACHE_LIMIT;
 /** `normalizeEmail`, memoised: rules only read the result, so one object can serve every decision. */
 const emailInfo: (raw: string) => EmailInfo = memoize(normalizeEmail, EMAIL_MEMO_LIMIT);
+
+/**
+ * `Date.parse` of a consent or opt-out instant (validated beforehand), remembered: a
+ * recipient's records recur in every decision about them, and parsing costs more than a lookup.
+ */
+export const instantOf: (text: string) => number = memoize(Date.parse, EMAIL_MEMO_LIMIT);

@@ -58,14 +58,14 @@ export interface Reason {
   approval?: { by: string; reason: string };
 }
 
-/** How one rule (or built-in check) came out for this send. */
+/** How one rule (or built-in check) came out for this send. Entries are frozen and shared between decisions: read them, copy to change. */
 export interface RuleCheck {
   /** The rule id; built-in checks are named `builtin:…`. */
-  ruleId: string;
+  readonly ruleId: string;
   /** The rule's article, when it cites one. */
-  article?: string;
+  readonly article?: string;
   /** `not-applicable` when the rule does not select this send. */
-  outcome: 'pass' | 'fail' | 'review' | 'not-applicable';
+  readonly outcome: 'pass' | 'fail' | 'review' | 'not-applicable';
 }
 
 /** Where a quota stands for this send. */
