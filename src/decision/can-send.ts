@@ -9,7 +9,7 @@ import { iso } from './local-format.js';
 import { builtinReason } from './reasons.js';
 import type { EvalEnv, RuleResult } from './rules/evaluator.js';
 import { sendFacts } from './send-facts.js';
-import type { CanSendContext, Decision, QuotaStatus, Reason, RuleCheck, Verdict } from './types.js';
+import type { CanSendContext, Decision, QuotaStatus, Reason, RuleCheck, UsageView, Verdict } from './types.js';
 import { checkInput, isInstant, type InputIssue } from './validate-input.js';
 
 const YEAR = 366 * 86_400_000;
@@ -63,10 +63,32 @@ export function canSend(message: Message, recipient: Recipient, context: CanSend
       return invalid(compiled.issues.map((issue) => ({ path: ['context', 'charter', ...issue.path], message: issue.message })), now, context.locale ?? locale);
     }
     locale = context.locale ?? compiled.compiled.locale;
-    const issues = checkInput(message, recipient, compiled.compiled);
+    return decideChecked(compiled.compiled, message, recipient, now, locale, context.usage, checkInput(message, recipient, compiled.compiled));
+  } catch (error) {
+    return engineError(error, now, locale);
+  }
+}
+
+/**
+ * What {@link canSend} decides once its context is read and its input checked: for callers
+ * that check each message and recipient once for many decisions (a plan's replay), with the
+ * issues `checkInput` found for this pair.
+ *
+ * @internal
+ */
+export function decideChecked(
+  compiled: CompiledCharter,
+  message: Message,
+  recipient: Recipient,
+  now: number,
+  locale: Locale,
+  usage: UsageView | undefined,
+  issues: readonly InputIssue[],
+): Decision {
+  try {
     if (issues.length > 0) return invalid(issues, now, locale);
-    const env: EvalEnv = { charter: compiled.compiled, locale, usage: context.usage, silent: false };
-    return decide(compiled.compiled, message, recipient, now, env);
+    const env: EvalEnv = { charter: compiled, locale, usage, silent: false };
+    return decide(compiled, message, recipient, now, env);
   } catch (error) {
     return engineError(error, now, locale);
   }

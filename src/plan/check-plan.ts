@@ -1,10 +1,11 @@
 import type { Charter } from '../charter/define-charter.js';
 import { formatPath, type NonEmptyArray } from '../charter/issues.js';
 import type { Locale } from '../charter/schema.js';
-import { canSend } from '../decision/can-send.js';
+import { canSend, decideChecked } from '../decision/can-send.js';
 import { compileCharter, type CompiledCharter } from '../decision/compile.js';
 import type { Message, Recipient } from '../decision/inputs.js';
 import { builtinReason } from '../decision/reasons.js';
+import { checkInput, type InputIssue } from '../decision/validate-input.js';
 import type { Decision, QuotaQuery, UsageView } from '../decision/types.js';
 import { CharterguardError } from '../errors.js';
 import type { PlanReport, PlanViolation, RuleCoverage } from './report.js';
@@ -76,8 +77,13 @@ export function checkPlanSync(plan: unknown, options: CheckPlanOptions): PlanRep
 
 function replay(sends: readonly ResolvedSend[], charter: CompiledCharter, options: CheckPlanOptions): PlanReport {
   const locale = options.locale ?? charter.locale;
+  // A locale canSend would refuse is left to canSend, so every delivery says so as it would.
+  const checked = locale === 'fr' || locale === 'en';
   const usage = new PlanUsage(options.usage);
-  const delivered = new Set<string>();
+  // Which recipients each mailing (by id) already reached.
+  const delivered = new Map<string, Set<string>>();
+  // The plan's recipients are its own parsed copies: each is checked once, not once per send.
+  const recipientIssues = new Map<Recipient, readonly InputIssue[]>();
   const violations: PlanViolation[] = [];
   const verdicts = { allow: 0, deny: 0, review: 0 };
   const codes: Record<string, number> = {};
@@ -89,24 +95,35 @@ function replay(sends: readonly ResolvedSend[], charter: CompiledCharter, option
   for (const send of sends) {
     end = Math.max(end, send.at);
     const at = new Date(send.at).toISOString();
+    let reached = delivered.get(send.message.id);
+    if (reached === undefined) delivered.set(send.message.id, (reached = new Set()));
+    // The quota counters one delivery reads at the send's time: added to usage if it is allowed.
+    const read: QuotaQuery[] = [];
+    const view: UsageView = {
+      quota(query) {
+        if (query.now === send.at) read.push(query);
+        return usage.quota(query);
+      },
+    };
     for (const recipient of send.recipients) {
-      const read: QuotaQuery[] = [];
-      const view: UsageView = {
-        quota(query) {
-          if (query.now === send.at) read.push(query);
-          return usage.quota(query);
-        },
-      };
-      let decision = canSend(send.message, recipient, { charter: charter.charter, now: send.at, usage: view, locale });
-      const key = `${send.message.id}\u0000${recipient.id}`;
-      if (delivered.has(key)) decision = duplicate(decision, locale);
+      read.length = 0;
+      let decision: Decision;
+      if (checked) {
+        let issues = recipientIssues.get(recipient);
+        // The plan's messages passed the same check: what it finds is about the recipient.
+        if (issues === undefined) recipientIssues.set(recipient, (issues = checkInput(send.message, recipient, charter)));
+        decision = decideChecked(charter, send.message, recipient, send.at, locale, view, issues);
+      } else {
+        decision = canSend(send.message, recipient, { charter: charter.charter, now: send.at, usage: view, locale });
+      }
+      if (reached.has(recipient.id)) decision = duplicate(decision, locale);
       for (const check of decision.checks) {
         const counts = coverage.get(check.ruleId);
         if (counts && check.outcome !== 'not-applicable') counts[check.outcome]++;
       }
       verdicts[decision.verdict]++;
       if (decision.verdict === 'allow') {
-        delivered.add(key);
+        reached.add(recipient.id);
         for (const query of read) usage.add(query);
       } else {
         violations.push(violation(send, at, recipient, decision));

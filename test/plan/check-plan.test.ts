@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { checkPlan, checkPlanSync, defineCharter, PlanError, type Plan, type UsageView } from '../../src/index.js';
+import { canSend, checkPlan, checkPlanSync, defineCharter, PlanError, type Plan, type UsageView } from '../../src/index.js';
 import { charter } from '../../examples/paris-2013/charter.js';
 
 const parisPlan = (): Plan => JSON.parse(readFileSync(new URL('../../examples/paris-2013/plan.json', import.meta.url), 'utf8')) as Plan;
@@ -114,6 +114,32 @@ describe('replay', () => {
     expect(calls).toEqual([[1, 1]]);
   });
 });
+
+  it('refuses every delivery to a recipient canSend would refuse, with the same reasons, in each language', async () => {
+    // The replay checks each recipient once rather than once per delivery: same outcome.
+    const recipients = [
+      voter('fine'),
+      { ...voter('mars'), timezone: 'Mars/Olympus_Mons' },
+      { ...voter('unknown-source'), source: 'fichierDuVoisin' },
+      { ...voter('typo'), optOuts: [{ channel: 'SMS', at: '2013-05-01T10:00:00+02:00' }] },
+      { ...voter('nowhere'), country: 'XX' },
+    ];
+    const sends = [mailing('m1', '2013-05-14T10:00'), mailing('m2', '2013-05-15T10:00')];
+    for (const locale of [undefined, 'fr', 'en'] as const) {
+      const report = await checkPlan({ recipients, sends }, locale === undefined ? { charter } : { charter, locale });
+      const invalid = report.violations.filter((violation) => violation.reasons[0].code === 'INVALID_INPUT');
+      expect(invalid.map((violation) => `${violation.messageId}/${violation.recipientId}`)).toEqual([
+        'm1/mars', 'm1/unknown-source', 'm1/typo', 'm1/nowhere', 'm2/mars', 'm2/unknown-source', 'm2/typo', 'm2/nowhere',
+      ]);
+      for (const violation of invalid) {
+        const send = sends.find((candidate) => candidate.message.id === violation.messageId)!;
+        const recipient = recipients.find((candidate) => candidate.id === violation.recipientId)!;
+        const alone = canSend(send.message, recipient, { charter, now: violation.at, ...(locale === undefined ? {} : { locale }) });
+        expect(violation.reasons).toEqual(alone.reasons);
+      }
+      expect(report.violations.some((violation) => violation.recipientId === 'fine')).toBe(false);
+    }
+  });
 
 describe('plan validation', () => {
   it('reports unknown recipient ids and audiences with the closest names', () => {
