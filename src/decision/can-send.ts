@@ -8,7 +8,7 @@ import type { Message, Recipient } from './inputs.js';
 import { iso } from './local-format.js';
 import { builtinReason } from './reasons.js';
 import type { EvalEnv, RuleResult } from './rules/evaluator.js';
-import { sendFacts } from './send-facts.js';
+import { sendFacts, type RecipientMemo } from './send-facts.js';
 import type { CanSendContext, Decision, QuotaStatus, Reason, RuleCheck, UsageView, Verdict } from './types.js';
 import { checkInput, isInstant, type InputIssue } from './validate-input.js';
 
@@ -72,7 +72,7 @@ export function canSend(message: Message, recipient: Recipient, context: CanSend
 /**
  * What {@link canSend} decides once its context is read and its input checked: for callers
  * that check each message and recipient once for many decisions (a plan's replay), with the
- * issues `checkInput` found for this pair.
+ * issues `checkInput` found for this pair, and what decisions about the recipient can share.
  *
  * @internal
  */
@@ -84,11 +84,12 @@ export function decideChecked(
   locale: Locale,
   usage: UsageView | undefined,
   issues: readonly InputIssue[],
+  memo?: RecipientMemo,
 ): Decision {
   try {
     if (issues.length > 0) return invalid(issues, now, locale);
     const env: EvalEnv = { charter: compiled, locale, usage, silent: false };
-    return decide(compiled, message, recipient, now, env);
+    return decide(compiled, message, recipient, now, env, memo);
   } catch (error) {
     return engineError(error, now, locale);
   }
@@ -121,8 +122,8 @@ interface Evaluation {
   readonly timeNext: number | undefined;
 }
 
-function decide(compiled: CompiledCharter, message: Message, recipient: Recipient, now: number, env: EvalEnv): Decision {
-  const first = evaluate(compiled, message, recipient, now, env);
+function decide(compiled: CompiledCharter, message: Message, recipient: Recipient, now: number, env: EvalEnv, memo: RecipientMemo | undefined): Decision {
+  const first = evaluate(compiled, message, recipient, now, env, memo);
   const decision: Decision = {
     verdict: first.verdict,
     allowed: first.verdict === 'allow',
@@ -133,20 +134,20 @@ function decide(compiled: CompiledCharter, message: Message, recipient: Recipien
     locale: env.locale,
   };
   if (first.verdict !== 'allow' && first.timeBlocked) {
-    const notBefore = nextTimePass(compiled, message, recipient, now, env, first.timeNext);
+    const notBefore = nextTimePass(compiled, message, recipient, now, env, first.timeNext, memo);
     if (notBefore !== undefined) decision.notBefore = iso(notBefore);
   }
   return decision;
 }
 
 /** Steps from one time hint to the next until no time rule refuses the send, within a year. */
-function nextTimePass(compiled: CompiledCharter, message: Message, recipient: Recipient, now: number, env: EvalEnv, start: number | undefined) {
+function nextTimePass(compiled: CompiledCharter, message: Message, recipient: Recipient, now: number, env: EvalEnv, start: number | undefined, memo: RecipientMemo | undefined) {
   // Only whether time still blocks is read at each step: skip rendering the messages. Built
   // like `env`, property for property: a second shape would make every rule's reads polymorphic.
   const silent: EvalEnv = { charter: env.charter, locale: env.locale, usage: env.usage, silent: true };
   let at = start;
   for (let step = 0; step < MAX_TIME_STEPS && at !== undefined && at > now && at <= now + YEAR; step++) {
-    const later = evaluate(compiled, message, recipient, at, silent);
+    const later = evaluate(compiled, message, recipient, at, silent, memo);
     if (!later.timeBlocked) return at;
     if (later.timeNext === undefined || later.timeNext <= at) return undefined;
     at = later.timeNext;
@@ -165,8 +166,8 @@ interface Tally {
   timeNext: number | undefined;
 }
 
-function evaluate(compiled: CompiledCharter, message: Message, recipient: Recipient, now: number, env: EvalEnv): Evaluation {
-  const facts = sendFacts(compiled, message, recipient, now);
+function evaluate(compiled: CompiledCharter, message: Message, recipient: Recipient, now: number, env: EvalEnv, memo: RecipientMemo | undefined): Evaluation {
+  const facts = sendFacts(compiled, message, recipient, now, memo);
   const tally: Tally = { checks: [], blocking: [], permits: [], quotas: [], timeBlocked: false, timeNext: -Infinity };
   // A silent evaluation only reads time: built-in checks and timeless rules cannot change it.
   if (env.silent !== true) for (let i = 0; i < BUILTIN_CHECKS.length; i++) record(tally, BUILTIN_RECORDS[i]!, BUILTIN_CHECKS[i]!.evaluate(facts, env), false);

@@ -39,9 +39,22 @@ export interface SendFacts {
   consent(): ConsentState;
 }
 
+/**
+ * What the decisions about one recipient object can share, filled as they read it: for callers
+ * that decide many sends to the same recipients and own those objects (a plan's replay), so a
+ * campaign larger than the memos still reads each contact point and record once.
+ */
+export interface RecipientMemo {
+  phone?: PhoneInfo;
+  email?: EmailInfo;
+  /** The instants of `optOuts` and `consents`, in their order. */
+  optOutTimes?: readonly number[];
+  consentTimes?: readonly number[];
+}
+
 /** Gathers the facts of a send that rules select on. */
-export function sendFacts(charter: CompiledCharter, message: Message, recipient: Recipient, now: number): SendFacts {
-  return new Facts(charter, message, recipient, now);
+export function sendFacts(charter: CompiledCharter, message: Message, recipient: Recipient, now: number, memo?: RecipientMemo): SendFacts {
+  return new Facts(charter, message, recipient, now, memo);
 }
 
 const NO_AUDIENCES: readonly string[] = Object.freeze([]);
@@ -65,8 +78,9 @@ class Facts implements SendFacts {
   #phone: PhoneInfo | undefined = undefined;
   #email: EmailInfo | undefined = undefined;
   #consent: ConsentState | undefined = undefined;
+  readonly #memo: RecipientMemo | undefined;
 
-  constructor(charter: CompiledCharter, message: Message, recipient: Recipient, now: number) {
+  constructor(charter: CompiledCharter, message: Message, recipient: Recipient, now: number, memo: RecipientMemo | undefined) {
     this.now = now;
     this.message = message;
     this.recipient = recipient;
@@ -80,35 +94,64 @@ class Facts implements SendFacts {
     this.source = recipient.source;
     this.relationship = recipient.relationship;
     this.#country = recipient.country ?? charter.defaultCountry;
+    this.#memo = memo;
   }
 
   phone(): PhoneInfo | undefined {
-    if (this.#phone === undefined && this.recipient.phone !== undefined) this.#phone = normalizePhone(this.recipient.phone, this.#country);
+    if (this.#phone === undefined && this.recipient.phone !== undefined) {
+      const memo = this.#memo;
+      this.#phone = memo === undefined ? normalizePhone(this.recipient.phone, this.#country) : (memo.phone ??= normalizePhone(this.recipient.phone, this.#country));
+    }
     return this.#phone;
   }
 
   email(): EmailInfo | undefined {
-    if (this.#email === undefined && this.recipient.email !== undefined) this.#email = emailInfo(this.recipient.email);
+    if (this.#email === undefined && this.recipient.email !== undefined) {
+      const memo = this.#memo;
+      this.#email = memo === undefined ? emailInfo(this.recipient.email) : (memo.email ??= normalizeEmail(this.recipient.email));
+    }
     return this.#email;
   }
 
   consent(): ConsentState {
-    return (this.#consent ??= readConsent(this.recipient, this.channel, this.now));
+    if (this.#consent !== undefined) return this.#consent;
+    const { recipient, channel, now } = this;
+    const memo = this.#memo;
+    const optOuts = recipient.optOuts ?? NO_RECORDS;
+    const consents = recipient.consents ?? NO_RECORDS;
+    const optOutTimes = memo === undefined ? timesOf(optOuts) : (memo.optOutTimes ??= timesOf(optOuts));
+    const consentTimes = memo === undefined ? timesOf(consents) : (memo.consentTimes ??= timesOf(consents));
+    return (this.#consent = readConsent(optOuts, optOutTimes, consents, consentTimes, channel, now));
   }
 }
 
-function readConsent(recipient: Recipient, channel: string, now: number): ConsentState {
+type ChannelRecord = { readonly channel: string; readonly at: string };
+
+const timeOf = (record: ChannelRecord): number => instantOf(record.at);
+const NO_TIMES: readonly number[] = Object.freeze([]);
+const timesOf = (records: readonly ChannelRecord[]): readonly number[] => (records.length === 0 ? NO_TIMES : records.map(timeOf));
+
+function readConsent(
+  optOuts: readonly ChannelRecord[],
+  optOutTimes: readonly number[],
+  consents: readonly ChannelRecord[],
+  consentTimes: readonly number[],
+  channel: string,
+  now: number,
+): ConsentState {
   let optedOutAt = -Infinity;
-  for (const optOut of recipient.optOuts ?? NO_RECORDS) {
-    if (optOut.channel !== channel && optOut.channel !== 'all') continue;
-    const at = instantOf(optOut.at);
+  for (let i = 0; i < optOuts.length; i++) {
+    const record = optOuts[i]!;
+    if (record.channel !== channel && record.channel !== 'all') continue;
+    const at = optOutTimes[i]!;
     if (at <= now && at > optedOutAt) optedOutAt = at;
   }
   let latestConsent = -Infinity;
   let future: number | undefined;
-  for (const consent of recipient.consents ?? NO_RECORDS) {
-    if (consent.channel !== channel && consent.channel !== 'all') continue;
-    const at = instantOf(consent.at);
+  for (let i = 0; i < consents.length; i++) {
+    const record = consents[i]!;
+    if (record.channel !== channel && record.channel !== 'all') continue;
+    const at = consentTimes[i]!;
     if (at <= now) latestConsent = Math.max(latestConsent, at);
     else future = Math.min(future ?? Infinity, at);
   }
@@ -116,7 +159,7 @@ function readConsent(recipient: Recipient, channel: string, now: number): Consen
   return { granted: latestConsent !== -Infinity && optedOutAt < latestConsent, future, optedOutAt };
 }
 
-const NO_RECORDS: readonly { readonly channel: string; readonly at: string }[] = Object.freeze([]);
+const NO_RECORDS: readonly ChannelRecord[] = Object.freeze([]);
 
 /** How many addresses {@link emailInfo} remembers; as many as phone numbers are. */
 const EMAIL_MEMO_LIMIT = PHONE_CACHE_LIMIT;

@@ -4,6 +4,7 @@ import type { Locale } from '../charter/schema.js';
 import { canSend, decideChecked } from '../decision/can-send.js';
 import { compileCharter, type CompiledCharter } from '../decision/compile.js';
 import type { Message, Recipient } from '../decision/inputs.js';
+import type { RecipientMemo } from '../decision/send-facts.js';
 import { builtinReason } from '../decision/reasons.js';
 import { checkInput, type InputIssue } from '../decision/validate-input.js';
 import type { Decision, QuotaQuery, UsageView } from '../decision/types.js';
@@ -82,8 +83,9 @@ function replay(sends: readonly ResolvedSend[], charter: CompiledCharter, option
   const usage = new PlanUsage(options.usage);
   // Which recipients each mailing (by id) already reached.
   const delivered = new Map<string, Set<string>>();
-  // The plan's recipients are its own parsed copies: each is checked once, not once per send.
-  const recipientIssues = new Map<Recipient, readonly InputIssue[]>();
+  // The plan's recipients are its own parsed copies: each is checked once, not once per send,
+  // and its contact points and records are read once, however many numbers the plan holds.
+  const recipientStates = new Map<Recipient, { readonly issues: readonly InputIssue[]; readonly memo: RecipientMemo }>();
   const violations: PlanViolation[] = [];
   const verdicts = { allow: 0, deny: 0, review: 0 };
   const codes: Record<string, number> = {};
@@ -109,10 +111,10 @@ function replay(sends: readonly ResolvedSend[], charter: CompiledCharter, option
       read.length = 0;
       let decision: Decision;
       if (checked) {
-        let issues = recipientIssues.get(recipient);
+        let state = recipientStates.get(recipient);
         // The plan's messages passed the same check: what it finds is about the recipient.
-        if (issues === undefined) recipientIssues.set(recipient, (issues = checkInput(send.message, recipient, charter)));
-        decision = decideChecked(charter, send.message, recipient, send.at, locale, view, issues);
+        if (state === undefined) recipientStates.set(recipient, (state = { issues: checkInput(send.message, recipient, charter), memo: {} }));
+        decision = decideChecked(charter, send.message, recipient, send.at, locale, view, state.issues, state.memo);
       } else {
         decision = canSend(send.message, recipient, { charter: charter.charter, now: send.at, usage: view, locale });
       }

@@ -127,7 +127,7 @@ describe('replay', () => {
     const sends = [mailing('m1', '2013-05-14T10:00'), mailing('m2', '2013-05-15T10:00')];
     for (const locale of [undefined, 'fr', 'en'] as const) {
       const report = await checkPlan({ recipients, sends }, locale === undefined ? { charter } : { charter, locale });
-      const invalid = report.violations.filter((violation) => violation.reasons[0].code === 'INVALID_INPUT');
+      const invalid = report.violations.filter((violation) => violation.reasons[0]?.code === 'INVALID_INPUT');
       expect(invalid.map((violation) => `${violation.messageId}/${violation.recipientId}`)).toEqual([
         'm1/mars', 'm1/unknown-source', 'm1/typo', 'm1/nowhere', 'm2/mars', 'm2/unknown-source', 'm2/typo', 'm2/nowhere',
       ]);
