@@ -73,19 +73,19 @@ export function checkPlanSync(plan: unknown, options: CheckPlanOptions): PlanRep
   if (!compiled.ok) throw new CharterguardError(`the charter is not valid: ${compiled.issues[0]?.message ?? ''}`);
   const resolved = validatePlan(plan, compiled.compiled);
   if (!resolved.ok) throw new PlanError(resolved.issues);
-  return replay(resolved.sends, compiled.compiled, options);
+  return replay(resolved.sends, resolved.recipients.length, compiled.compiled, options);
 }
 
-function replay(sends: readonly ResolvedSend[], charter: CompiledCharter, options: CheckPlanOptions): PlanReport {
+function replay(sends: readonly ResolvedSend[], recipientCount: number, charter: CompiledCharter, options: CheckPlanOptions): PlanReport {
   const locale = options.locale ?? charter.locale;
   // A locale canSend would refuse is left to canSend, so every delivery says so as it would.
   const checked = locale === 'fr' || locale === 'en';
   const usage = new PlanUsage(options.usage);
-  // Which recipients each mailing (by id) already reached.
-  const delivered = new Map<string, Set<string>>();
+  // Which recipients (by position in the plan) each mailing (by id) already reached.
+  const delivered = new Map<string, Uint8Array>();
   // The plan's recipients are its own parsed copies: each is checked once, not once per send,
   // and its contact points and records are read once, however many numbers the plan holds.
-  const recipientStates = new Map<Recipient, { readonly issues: readonly InputIssue[]; readonly memo: RecipientMemo }>();
+  const recipientStates: ({ readonly issues: readonly InputIssue[]; readonly memo: RecipientMemo } | undefined)[] = new Array(recipientCount);
   const violations: PlanViolation[] = [];
   const verdicts = { allow: 0, deny: 0, review: 0 };
   const codes: Record<string, number> = {};
@@ -98,7 +98,7 @@ function replay(sends: readonly ResolvedSend[], charter: CompiledCharter, option
     end = Math.max(end, send.at);
     const at = new Date(send.at).toISOString();
     let reached = delivered.get(send.message.id);
-    if (reached === undefined) delivered.set(send.message.id, (reached = new Set()));
+    if (reached === undefined) delivered.set(send.message.id, (reached = new Uint8Array(recipientCount)));
     // The quota counters one delivery reads at the send's time: added to usage if it is allowed.
     const read: QuotaQuery[] = [];
     const view: UsageView = {
@@ -107,25 +107,27 @@ function replay(sends: readonly ResolvedSend[], charter: CompiledCharter, option
         return usage.quota(query);
       },
     };
-    for (const recipient of send.recipients) {
+    const { recipients, targets } = send;
+    for (let k = 0; k < recipients.length; k++) {
+      const recipient = recipients[k]!;
+      const target = targets[k]!;
       read.length = 0;
       let decision: Decision;
       if (checked) {
-        let state = recipientStates.get(recipient);
         // The plan's messages passed the same check: what it finds is about the recipient.
-        if (state === undefined) recipientStates.set(recipient, (state = { issues: checkInput(send.message, recipient, charter), memo: {} }));
+        const state = (recipientStates[target] ??= { issues: checkInput(send.message, recipient, charter), memo: {} });
         decision = decideChecked(charter, send.message, recipient, send.at, locale, view, state.issues, state.memo);
       } else {
         decision = canSend(send.message, recipient, { charter: charter.charter, now: send.at, usage: view, locale });
       }
-      if (reached.has(recipient.id)) decision = duplicate(decision, locale);
+      if (reached[target] === 1) decision = duplicate(decision, locale);
       for (const check of decision.checks) {
         const counts = coverage.get(check.ruleId);
         if (counts && check.outcome !== 'not-applicable') counts[check.outcome]++;
       }
       verdicts[decision.verdict]++;
       if (decision.verdict === 'allow') {
-        reached.add(recipient.id);
+        reached[target] = 1;
         for (const query of read) usage.add(query);
       } else {
         violations.push(violation(send, at, recipient, decision));

@@ -23,6 +23,8 @@ export interface ResolvedSend {
   readonly at: number;
   readonly message: Message;
   readonly recipients: readonly Recipient[];
+  /** The position of each of `recipients` in the plan's list of recipients. */
+  readonly targets: readonly number[];
 }
 
 const OFFSET = /(Z|[+-]\d{2}:\d{2})$/;
@@ -31,7 +33,7 @@ const OFFSET = /(Z|[+-]\d{2}:\d{2})$/;
 export function validatePlan(
   plan: unknown,
   charter: CompiledCharter,
-): { ok: true; sends: ResolvedSend[] } | { ok: false; issues: NonEmptyArray<PlanIssue> } {
+): { ok: true; sends: ResolvedSend[]; recipients: readonly Recipient[] } | { ok: false; issues: NonEmptyArray<PlanIssue> } {
   const parsed = planSchema.safeParse(plan);
   if (!parsed.success) {
     const issues = parsed.error.issues.map((issue) => ({
@@ -42,10 +44,10 @@ export function validatePlan(
   }
   const { recipients, sends } = parsed.data;
   const issues: PlanIssue[] = [];
-  const byId = new Map<string, Recipient>();
+  const byId = new Map<string, number>();
   recipients.forEach((recipient, index) => {
     if (byId.has(recipient.id)) issues.push({ path: ['recipients', index, 'id'], message: `recipient id '${maskContacts(recipient.id)}' is used twice` });
-    byId.set(recipient.id, recipient);
+    byId.set(recipient.id, index);
   });
   const resolved: ResolvedSend[] = [];
   sends.forEach((send, index) => {
@@ -55,24 +57,26 @@ export function validatePlan(
       if (issue.path[0] === 'message') issues.push({ path: ['sends', index, ...issue.path], message: issue.message });
     }
     const to = send.to;
-    let targets: Recipient[] = [];
+    let targets: number[] = [];
     if (Array.isArray(to)) {
       to.forEach((id, position) => {
-        const recipient = byId.get(id);
-        if (recipient) targets.push(recipient);
+        const target = byId.get(id);
+        if (target !== undefined) targets.push(target);
         else issues.push({ path: ['sends', index, 'to', position], message: `unknown recipient '${maskContacts(id)}'${didYouMean(id, byId.keys()).hint}` });
       });
     } else if (!charter.labels.audiences.has(to.audience)) {
       issues.push({ path: ['sends', index, 'to', 'audience'], message: `unknown audience '${to.audience}'${didYouMean(to.audience, charter.labels.audiences.keys()).hint}` });
     } else {
-      targets = recipients.filter((recipient) => recipient.audiences?.includes(to.audience));
+      recipients.forEach((recipient, target) => {
+        if (recipient.audiences?.includes(to.audience)) targets.push(target);
+      });
     }
-    if (typeof at === 'number') resolved.push({ index, at, message: send.message, recipients: targets });
+    if (typeof at === 'number') resolved.push({ index, at, message: send.message, recipients: targets.map((target) => recipients[target]!), targets });
   });
   if (issues.length > 0) return { ok: false, issues: issues as unknown as NonEmptyArray<PlanIssue> };
   // Stable: sends at the same instant keep the plan's order.
   resolved.sort((a, b) => a.at - b.at || a.index - b.index);
-  return { ok: true, sends: resolved };
+  return { ok: true, sends: resolved, recipients };
 }
 
 /** Reads a send time: an instant with an offset, or a local date-time in the charter's zone. */
