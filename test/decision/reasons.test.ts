@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { maskContacts } from '../../src/contact/mask.js';
-import { mayHoldContact } from '../../src/decision/reasons.js';
+import { mayHoldContact } from '../../src/decision/masked-text.js';
 
 describe('mayHoldContact, the pre-check that keeps maskContacts off the hot path', () => {
   it.each([

@@ -1,3 +1,4 @@
+import { masked } from '../masked-text.js';
 import type { ReasonCode } from '../types.js';
 
 /** What a message template knows of the rule behind a reason. */
@@ -10,11 +11,15 @@ export interface RuleLabel {
 /** One function per reason code, turning facts into a sentence. */
 export type Catalog = Readonly<Record<ReasonCode, (facts: Readonly<Record<string, unknown>>, rule: RuleLabel) => string>>;
 
-/** Renders a fact as text. */
+/**
+ * Renders a fact (or a charter text) for a sentence, contacts masked: facts and charter texts
+ * can carry what someone typed (a sender name, a recipient id that is an email, a label), so
+ * every value a template quotes goes through here, and the sentence needs no scan of its own.
+ */
 export function text(value: unknown): string {
   if (value === undefined || value === null) return '';
   if (Array.isArray(value)) return value.map(text).join(', ');
-  return String(value);
+  return masked(typeof value === 'string' ? value : String(value));
 }
 
 /** Renders a list as `a, b or c` (or with another last joiner). */

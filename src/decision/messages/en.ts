@@ -5,11 +5,11 @@ const UNIT = { messages: ['mailing', 'mailings'], deliveries: ['delivery', 'deli
 
 /** Explanations in English. */
 export const en: Catalog = {
-  PERMITTED: (f, rule) => (rule.title === undefined ? `Allowed by rule ${rule.id ?? ''} of the charter.` : 'Allowed by the charter.'),
+  PERMITTED: (f, rule) => (rule.title === undefined ? `Allowed by rule ${text(rule.id)} of the charter.` : 'Allowed by the charter.'),
   ALLOWED_BY_DEFAULT: (f) => `No rule covers this ${text(f.channel)} send; the charter allows what it does not list.`,
   NOT_PERMITTED: (f, rule) => {
     if (f.field === undefined) return `No rule of the charter permits this ${text(f.channel)} send.`;
-    const name = rule.title ?? rule.id;
+    const name = text(rule.title ?? rule.id);
     if (f.field === 'unless') return `${name} does not cover this case (an exception of the rule applies).`;
     return `${name} permits it only for ${FIELD[text(f.field)] ?? text(f.field)} ${list(f.expected, 'or')} (this send: ${list(f.actual, 'and') || 'none'}).`;
   },

@@ -5,11 +5,11 @@ const UNIT = { messages: ['envoi', 'envois'], deliveries: ['message remis', 'mes
 
 /** Explanations in French. */
 export const fr: Catalog = {
-  PERMITTED: (f, rule) => (rule.title === undefined ? `Autorisé par la règle ${rule.id ?? ''} de la charte.` : 'Autorisé par la charte.'),
+  PERMITTED: (f, rule) => (rule.title === undefined ? `Autorisé par la règle ${text(rule.id)} de la charte.` : 'Autorisé par la charte.'),
   ALLOWED_BY_DEFAULT: (f) => `Aucune règle ne vise cet envoi (${text(f.channel)}) ; la charte autorise ce qu’elle ne mentionne pas.`,
   NOT_PERMITTED: (f, rule) => {
     if (f.field === undefined) return `Aucune règle de la charte n’autorise cet envoi (${text(f.channel)}).`;
-    const name = rule.title ?? rule.id;
+    const name = text(rule.title ?? rule.id);
     if (f.field === 'unless') return `${name} : une exception de la règle s’applique à ce cas.`;
     return `${name} : autorisé seulement pour ${FIELD[text(f.field)] ?? text(f.field)} ${list(f.expected, 'ou')} (cet envoi : ${list(f.actual, 'et') || 'aucun'}).`;
   },
