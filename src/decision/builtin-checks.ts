@@ -3,7 +3,7 @@ import { localDateTime } from './local-format.js';
 import { builtinReason } from './reasons.js';
 import type { EvalEnv, RuleResult } from './rules/evaluator.js';
 import { PASS, ruleResult } from './rules/evaluator.js';
-import { instantOf, type SendFacts } from './send-facts.js';
+import type { SendFacts } from './send-facts.js';
 
 /** A check that runs on every send whatever the charter says; it cites the law, not the charter. */
 export interface BuiltinCheck {
@@ -42,7 +42,7 @@ const optOut: BuiltinCheck = {
     const at = state.optedOutAt;
     if (at === -Infinity || state.granted) return PASS;
     const record = (facts.recipient.optOuts ?? []).find(
-      (entry) => (entry.channel === facts.channel || entry.channel === 'all') && instantOf(entry.at) === at,
+      (entry) => (entry.channel === facts.channel || entry.channel === 'all') && Date.parse(entry.at) === at,
     );
     const details = { channel: record?.channel ?? facts.channel, at: localDateTime(at, env.charter.timezone) };
     return ruleResult('fail', [builtinReason('OPTED_OUT', 'deny', details, env)]);

@@ -127,7 +127,8 @@ class Facts implements SendFacts {
 
 type ChannelRecord = { readonly channel: string; readonly at: string };
 
-const timeOf = (record: ChannelRecord): number => instantOf(record.at);
+// Parsed for each decision (validated beforehand): a memo of them costs more than it saves.
+const timeOf = (record: ChannelRecord): number => Date.parse(record.at);
 const NO_TIMES: readonly number[] = Object.freeze([]);
 const timesOf = (records: readonly ChannelRecord[]): readonly number[] => (records.length === 0 ? NO_TIMES : records.map(timeOf));
 
@@ -165,9 +166,3 @@ const NO_RECORDS: readonly ChannelRecord[] = Object.freeze([]);
 const EMAIL_MEMO_LIMIT = PHONE_CACHE_LIMIT;
 /** `normalizeEmail`, memoised: rules only read the result, so one object can serve every decision. */
 const emailInfo: (raw: string) => EmailInfo = memoize(normalizeEmail, EMAIL_MEMO_LIMIT);
-
-/**
- * `Date.parse` of a consent or opt-out instant (validated beforehand), remembered: a
- * recipient's records recur in every decision about them, and parsing costs more than a lookup.
- */
-export const instantOf: (text: string) => number = memoize(Date.parse, EMAIL_MEMO_LIMIT);
