@@ -7,7 +7,7 @@ import type { Message, Recipient } from '../decision/inputs.js';
 import type { RecipientMemo } from '../decision/send-facts.js';
 import { builtinReason } from '../decision/reasons.js';
 import { checkInput, type InputIssue } from '../decision/validate-input.js';
-import type { Decision, QuotaQuery, UsageView } from '../decision/types.js';
+import type { Decision, QuotaQuery, Reason, UsageView } from '../decision/types.js';
 import { CharterguardError } from '../errors.js';
 import type { PlanReport, PlanViolation, RuleCoverage } from './report.js';
 import { PlanUsage } from './replay.js';
@@ -87,6 +87,7 @@ function replay(sends: readonly ResolvedSend[], recipientCount: number, charter:
   // and its contact points and records are read once, however many numbers the plan holds.
   const recipientStates: ({ readonly issues: readonly InputIssue[]; readonly memo: RecipientMemo } | undefined)[] = new Array(recipientCount);
   const violations: PlanViolation[] = [];
+  const reasons = new ReasonPool();
   const verdicts = { allow: 0, deny: 0, review: 0 };
   const codes: Record<string, number> = {};
   const articles: Record<string, number> = {};
@@ -130,7 +131,7 @@ function replay(sends: readonly ResolvedSend[], recipientCount: number, charter:
         reached[target] = 1;
         for (const query of read) usage.add(query);
       } else {
-        violations.push(violation(send, at, recipient, decision));
+        violations.push(violation(send, at, recipient, decision, reasons));
         for (const reason of decision.reasons) {
           codes[reason.code] = (codes[reason.code] ?? 0) + 1;
           if (reason.article !== undefined) articles[reason.article] = (articles[reason.article] ?? 0) + 1;
@@ -151,17 +152,48 @@ function replay(sends: readonly ResolvedSend[], recipientCount: number, charter:
   };
 }
 
-function violation(send: ResolvedSend, at: string, recipient: Recipient, decision: Decision): PlanViolation {
+function violation(send: ResolvedSend, at: string, recipient: Recipient, decision: Decision, reasons: ReasonPool): PlanViolation {
   const entry: PlanViolation = {
     send: send.index,
     at,
     messageId: send.message.id,
     recipientId: recipient.id,
     verdict: decision.verdict as PlanViolation['verdict'],
-    reasons: decision.reasons,
+    reasons: reasons.share(decision.reasons),
   };
   if (decision.notBefore !== undefined) entry.notBefore = decision.notBefore;
   return entry;
+}
+
+/** How many distinct reason lists a plan shares; past it, new ones are kept as they come. */
+const POOL_LIMIT = 100_000;
+
+/**
+ * Shares equal reason lists between violations. A plan's refusals repeat (every recipient of a
+ * text sent at night, every member missing from a mailing's phase): a report of a million
+ * deliveries would otherwise hold a million copies of a few thousand lists, and the garbage
+ * collector would walk them all, again and again, while the replay runs.
+ */
+class ReasonPool {
+  readonly #lists = new Map<string, Reason[]>();
+
+  /** An equal list already kept, or `reasons`, kept from now on. */
+  share(reasons: Reason[]): Reason[] {
+    let key = '';
+    for (const reason of reasons) key += `${reasonKey(reason)}\u0001`;
+    const known = this.#lists.get(key);
+    if (known !== undefined) return known;
+    if (this.#lists.size < POOL_LIMIT) this.#lists.set(key, reasons);
+    return reasons;
+  }
+}
+
+/**
+ * Everything a reason of a plan holds: its code, verdict, rule and message, and its facts
+ * (article, title and law follow from the rule, or for built-in checks from the code).
+ */
+function reasonKey(reason: Reason): string {
+  return `${reason.code}\u0000${reason.verdict}\u0000${reason.ruleId ?? ''}\u0000${reason.law ?? ''}\u0000${reason.message}\u0000${JSON.stringify(reason.facts)}`;
 }
 
 /** A delivery the plan already made: refused, as the ledger would. */
