@@ -115,6 +115,25 @@ describe('replay', () => {
   });
 });
 
+  it('shares equal reason lists between violations, and only equal ones', async () => {
+    // Before the official campaign: every voter is refused for the same reason.
+    const recipients = [voter('v1'), voter('v2'), { ...voter('v3'), email: 'not-an-email' }, { ...voter('v4'), email: 'also-not-one' }];
+    const report = await checkPlan({ recipients, sends: [mailing('m1', '2013-05-10T10:00')] }, { charter });
+    const [v1, v2, v3, v4] = report.violations;
+    expect(v1!.reasons).toBe(v2!.reasons);
+    expect(v1!.reasons[0]).toMatchObject({ code: 'OUTSIDE_PHASE' });
+    expect(v3!.reasons).not.toBe(v1!.reasons);
+    // Same code, different facts (each address fails its own way or the same way): equal content decides.
+    expect(v3!.reasons.map((reason) => reason.code)).toContain('INVALID_CONTACT');
+    if (JSON.stringify(v3!.reasons) === JSON.stringify(v4!.reasons)) expect(v3!.reasons).toBe(v4!.reasons);
+    else expect(v3!.reasons).not.toBe(v4!.reasons);
+    for (const violation of report.violations) {
+      const usage = { quota: () => ({ used: 0, counted: false }) }; // the plan's first send: nothing used yet
+      const alone = canSend(mailing('m1', '2013-05-10T10:00').message, recipients.find((r) => r.id === violation.recipientId)!, { charter, now: violation.at, usage });
+      expect(violation.reasons).toEqual(alone.reasons);
+    }
+  });
+
   it('refuses every delivery to a recipient canSend would refuse, with the same reasons, in each language', async () => {
     // The replay checks each recipient once rather than once per delivery: same outcome.
     const recipients = [
