@@ -179,21 +179,22 @@ class ReasonPool {
 
   /** An equal list already kept, or `reasons`, kept from now on. */
   share(reasons: Reason[]): Reason[] {
-    let key = '';
-    for (const reason of reasons) key += `${reasonKey(reason)}\u0001`;
+    let key = reasonKey(reasons[0]!);
+    for (let i = 1; i < reasons.length; i++) key += `\u0001${reasonKey(reasons[i]!)}`;
     const known = this.#lists.get(key);
-    if (known !== undefined) return known;
-    if (this.#lists.size < POOL_LIMIT) this.#lists.set(key, reasons);
-    return reasons;
+    if (known === undefined) {
+      if (this.#lists.size < POOL_LIMIT) this.#lists.set(key, reasons);
+      return reasons;
+    }
+    // The key leaves the sentences out (long, and written from the same facts): compared here.
+    for (let i = 0; i < reasons.length; i++) if (known[i]!.message !== reasons[i]!.message) return reasons;
+    return known;
   }
 }
 
-/**
- * Everything a reason of a plan holds: its code, verdict, rule and message, and its facts
- * (article, title and law follow from the rule, or for built-in checks from the code).
- */
+/** What a reason of a plan holds besides its sentence (article and title follow from the rule). */
 function reasonKey(reason: Reason): string {
-  return `${reason.code}\u0000${reason.verdict}\u0000${reason.ruleId ?? ''}\u0000${reason.law ?? ''}\u0000${reason.message}\u0000${JSON.stringify(reason.facts)}`;
+  return `${reason.code}\u0000${reason.verdict}\u0000${reason.ruleId ?? ''}\u0000${reason.law ?? ''}\u0000${JSON.stringify(reason.facts)}`;
 }
 
 /** A delivery the plan already made: refused, as the ledger would. */
