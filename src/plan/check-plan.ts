@@ -175,26 +175,56 @@ const POOL_LIMIT = 100_000;
  * collector would walk them all, again and again, while the replay runs.
  */
 class ReasonPool {
-  readonly #lists = new Map<string, Reason[]>();
+  // Lists by their sentences, which tell most lists apart; facts and the rest are compared.
+  readonly #lists = new Map<string, Reason[][]>();
+  #size = 0;
 
   /** An equal list already kept, or `reasons`, kept from now on. */
   share(reasons: Reason[]): Reason[] {
-    let key = reasonKey(reasons[0]!);
-    for (let i = 1; i < reasons.length; i++) key += `\u0001${reasonKey(reasons[i]!)}`;
-    const known = this.#lists.get(key);
-    if (known === undefined) {
-      if (this.#lists.size < POOL_LIMIT) this.#lists.set(key, reasons);
-      return reasons;
+    let key = reasons[0]!.message;
+    for (let i = 1; i < reasons.length; i++) key += `\u0000${reasons[i]!.message}`;
+    const candidates = this.#lists.get(key);
+    if (candidates !== undefined) for (const known of candidates) if (sameReasons(known, reasons)) return known;
+    if (this.#size < POOL_LIMIT) {
+      this.#size++;
+      if (candidates === undefined) this.#lists.set(key, [reasons]);
+      else candidates.push(reasons);
     }
-    // The key leaves the sentences out (long, and written from the same facts): compared here.
-    for (let i = 0; i < reasons.length; i++) if (known[i]!.message !== reasons[i]!.message) return reasons;
-    return known;
+    return reasons;
   }
 }
 
-/** What a reason of a plan holds besides its sentence (article and title follow from the rule). */
-function reasonKey(reason: Reason): string {
-  return `${reason.code}\u0000${reason.verdict}\u0000${reason.ruleId ?? ''}\u0000${reason.law ?? ''}\u0000${JSON.stringify(reason.facts)}`;
+function sameReasons(a: readonly Reason[], b: readonly Reason[]): boolean {
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) {
+    const x = a[i]!;
+    const y = b[i]!;
+    if (x.code !== y.code || x.verdict !== y.verdict || x.ruleId !== y.ruleId || x.article !== y.article || x.title !== y.title || x.law !== y.law) return false;
+    if (x.message !== y.message || x.approval !== undefined || y.approval !== undefined || !sameData(x.facts, y.facts)) return false;
+  }
+  return true;
+}
+
+/** Whether two JSON-like values are equal: primitives, arrays and plain objects, compared in depth. */
+function sameData(a: unknown, b: unknown): boolean {
+  if (a === b) return true;
+  if (typeof a !== 'object' || typeof b !== 'object' || a === null || b === null) return false;
+  if (Array.isArray(a)) {
+    if (!Array.isArray(b) || a.length !== b.length) return false;
+    for (let i = 0; i < a.length; i++) if (!sameData(a[i], b[i])) return false;
+    return true;
+  }
+  if (Array.isArray(b)) return false;
+  const x = a as Record<string, unknown>;
+  const y = b as Record<string, unknown>;
+  let count = 0;
+  for (const key in x) {
+    if (!Object.hasOwn(x, key)) continue;
+    count++;
+    if (!Object.hasOwn(y, key) || !sameData(x[key], y[key])) return false;
+  }
+  for (const key in y) if (Object.hasOwn(y, key)) count--;
+  return count === 0;
 }
 
 /** A delivery the plan already made: refused, as the ledger would. */
