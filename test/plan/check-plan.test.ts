@@ -134,6 +134,22 @@ describe('replay', () => {
     }
   });
 
+  it('does not share lists whose sentences match but whose facts differ', async () => {
+    // Two candidates each send a fourth mailing: the same sentence, two different counters.
+    const other = { id: 'candidate-b', role: 'candidate', candidate: 'candidate-b' };
+    const sends = ['2013-05-14', '2013-05-15', '2013-05-16', '2013-05-17'].flatMap((day, k) => [
+      mailing(`a-${k + 1}`, `${day}T10:00`),
+      { ...mailing(`b-${k + 1}`, `${day}T11:00`), message: { ...mailing(`b-${k + 1}`, `${day}T11:00`).message, sender: other } },
+    ]);
+    const report = await checkPlan({ recipients: [voter('v1')], sends }, { charter });
+    const [a, b] = report.violations;
+    expect([a?.messageId, b?.messageId]).toEqual(['a-4', 'b-4']);
+    expect(a!.reasons[0]!.message).toBe(b!.reasons[0]!.message);
+    expect(a!.reasons).not.toBe(b!.reasons);
+    expect(a!.reasons[0]!.facts['key']).toContain('candidate=candidate-a');
+    expect(b!.reasons[0]!.facts['key']).toContain('candidate=candidate-b');
+  });
+
   it('refuses every delivery to a recipient canSend would refuse, with the same reasons, in each language', async () => {
     // The replay checks each recipient once rather than once per delivery: same outcome.
     const recipients = [
