@@ -11,29 +11,36 @@ export type SelectorField = (typeof SELECTOR_FIELDS)[number];
 export type CompiledSelector = Partial<Record<SelectorField, ReadonlySet<string>>> & {
   /** The fields present, in SELECTOR_FIELDS order: evaluation loops over these only. */
   readonly present: readonly SelectorField[];
+  /** One test per field present, in the same order. */
+  readonly tests: readonly FieldTest[];
 };
 
-/** Turns a selector's lists into sets once, at compile time. */
+/** Whether a send matches one field of a selector. */
+type FieldTest = (send: SendFacts) => boolean;
+
+/** Turns a selector's lists into sets and tests once, at compile time. */
 export function compileSelector(selector: Selector | undefined): CompiledSelector | undefined {
   if (!selector) return undefined;
   const present: SelectorField[] = [];
+  const tests: FieldTest[] = [];
   const compiled: Partial<Record<SelectorField, ReadonlySet<string>>> = {};
   for (const field of SELECTOR_FIELDS) {
     const values = selector[field];
     if (values) {
-      compiled[field] = new Set<string>(values);
+      const wanted = new Set<string>(values);
+      compiled[field] = wanted;
       present.push(field);
+      tests.push(fieldTest(field, wanted));
     }
   }
-  return { ...compiled, present };
+  return { ...compiled, present, tests };
 }
 
 /** Whether the send matches every field of the selector. */
 export function matches(selector: CompiledSelector | undefined, send: SendFacts): boolean {
   if (!selector) return true;
-  for (const field of selector.present) {
-    if (!fieldMatches(field, selector[field]!, send)) return false;
-  }
+  const tests = selector.tests;
+  for (let i = 0; i < tests.length; i++) if (!tests[i]!(send)) return false;
   return true;
 }
 
@@ -41,10 +48,32 @@ export function matches(selector: CompiledSelector | undefined, send: SendFacts)
 export function mismatchedFields(selector: CompiledSelector | undefined, send: SendFacts): SelectorField[] {
   const missed: SelectorField[] = [];
   if (!selector) return missed;
-  for (const field of selector.present) {
-    if (!fieldMatches(field, selector[field]!, send)) missed.push(field);
-  }
+  const { present, tests } = selector;
+  for (let i = 0; i < tests.length; i++) if (!tests[i]!(send)) missed.push(present[i]!);
   return missed;
+}
+
+/**
+ * The test of one field, as a closure of its own: each reads one property of the send, so
+ * every call site stays monomorphic, and a field naming one value compares strings instead
+ * of hashing them (charters mostly name one channel, one role, one audience).
+ */
+function fieldTest(field: SelectorField, wanted: ReadonlySet<string>): FieldTest {
+  const only = wanted.size === 1 ? [...wanted][0]! : undefined;
+  switch (field) {
+    case 'channels':
+      return only !== undefined ? (send) => send.channel === only : (send) => wanted.has(send.channel);
+    case 'senders':
+      return only !== undefined ? (send) => send.role === only : (send) => wanted.has(send.role);
+    case 'via':
+      return only !== undefined ? (send) => send.via === only : (send) => wanted.has(send.via);
+    case 'audiences':
+      return only !== undefined ? (send) => send.audiences.includes(only) : (send) => hasAny(wanted, send.audiences);
+    case 'phases':
+      return only !== undefined ? (send) => send.phases.includes(only) : (send) => hasAny(wanted, send.phases);
+    default:
+      return (send) => fieldMatches(field, wanted, send);
+  }
 }
 
 function fieldMatches(field: SelectorField, wanted: ReadonlySet<string>, send: SendFacts): boolean {
