@@ -45,6 +45,28 @@ export function compileQuota(rule: QuotaRule, charter: CompiledCharter): Compile
     if (rollingMs !== undefined) query.since = facts.now - rollingMs;
     return query;
   };
+  // Consecutive decisions mostly share a mailing, hence the key's values: the last key (and
+  // how decisions show it) is kept and reused while they are the same strings.
+  const parts = rule.per.length;
+  const lastValues: string[] = new Array<string>(parts).fill('');
+  let lastKey: string | undefined;
+  let lastShown = '';
+  const keysFor = (facts: SendFacts, audience: string | undefined): readonly [key: string, shown: string] => {
+    let same = lastKey !== undefined && fixedBucket !== undefined;
+    for (let i = 0; i < parts; i++) {
+      const value = keyValue(rule.per[i]!, facts, audience);
+      if (value !== lastValues[i]) {
+        same = false;
+        lastValues[i] = value;
+      }
+    }
+    if (!same) {
+      const key = counterKey(facts, audience);
+      lastShown = shownKey(facts, audience, key);
+      lastKey = key;
+    }
+    return [lastKey!, lastShown];
+  };
   return {
     rule,
     id: rule.id,
@@ -57,9 +79,8 @@ export function compileQuota(rule: QuotaRule, charter: CompiledCharter): Compile
     evaluate(facts, env) {
       if (!selects(facts)) return NOT_APPLICABLE;
       const audience = facts.message.audience ?? firstAudience(facts.audiences, audienceFilter);
-      const key = counterKey(facts, audience);
       // CRM ids can be emails or numbers: the key the decision shows is masked; the ledger reads the real one.
-      const shown = shownKey(facts, audience, key);
+      const [key, shown] = keysFor(facts, audience);
       const audienceLabel = audience === undefined || !perAudience ? undefined : (charter.labels.audiences.get(audience) ?? audience);
       if (env.usage === undefined) {
         const details = { limit: rule.limit, count: rule.count, key: shown, ...(audienceLabel === undefined ? {} : { audienceLabel }) };

@@ -55,6 +55,33 @@ describe('quota keys come from `per`', () => {
     expect(first.reasons.map((reason) => reason.code)).toEqual(['QUOTA_EXCEEDED']);
     expect(second.verdict).toBe('allow');
   });
+
+  it('gives each decision its own key when consecutive sends alternate between counters', () => {
+    // The rule reuses the previous key while the values repeat: alternating must never mix them up.
+    const usage = new FakeUsage({ 'candidate=c1|recipient=r1|charter': { used: 3 } });
+    const charter = charterWith([quota({ per: ['candidate', 'recipient'] })]);
+    const c2 = sms({ sender: { id: 's2', role: 'candidate', candidate: 'c2' } });
+    const sends: [ReturnType<typeof sms>, string, string][] = [
+      [sms(), 'r1', 'deny'], [sms(), 'r1', 'deny'], [c2, 'r1', 'allow'], [sms(), 'r2', 'allow'], [sms(), 'r1', 'deny'], [c2, 'r2', 'allow'],
+    ];
+    for (const [message, id, verdict] of sends) {
+      const decision = canSend(message, person({ id }), { charter, now: NOW, usage });
+      expect(decision.quotas[0]!.key).toBe(`candidate=${message.sender.candidate}|recipient=${id}|charter`);
+      expect(decision.verdict).toBe(verdict);
+    }
+    expect(usage.queries.map((query) => query.key)).toEqual(sends.map(([message, id]) => `candidate=${message.sender.candidate}|recipient=${id}|charter`));
+  });
+
+  it('shows each decision the masked key of its own recipient, the ledger the real one', () => {
+    const usage = new FakeUsage();
+    const charter = charterWith([quota({ per: ['recipient'] })]);
+    for (const id of ['r1', 'jean@example.fr', 'r1', 'marie@example.fr']) {
+      const decision = canSend(sms(), person({ id }), { charter, now: NOW, usage });
+      expect(usage.queries.at(-1)!.key).toBe(`recipient=${encodeURIComponent(id).replace(/%40/g, '@')}|charter`);
+      if (id.includes('@')) expect(decision.quotas[0]!.key).not.toContain(id.split('@')[0]);
+      else expect(decision.quotas[0]!.key).toBe(`recipient=${id}|charter`);
+    }
+  });
 });
 
 describe('quota windows', () => {
