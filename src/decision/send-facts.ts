@@ -14,31 +14,6 @@ export interface ConsentState {
   readonly optedOutAt: number;
 }
 
-/** What every rule reads about one send, computed once per decision. */
-export interface SendFacts {
-  readonly now: number;
-  readonly message: Message;
-  readonly recipient: Recipient;
-  readonly channel: string;
-  readonly role: string;
-  readonly senderId: string;
-  readonly candidate: string | undefined;
-  /** The relay id, or `'direct'`. */
-  readonly via: string;
-  /** The message's target audience when it has one, else the recipient's audiences. */
-  readonly audiences: readonly string[];
-  /** The phases that contain `now`. */
-  readonly phases: readonly string[];
-  readonly source: string | undefined;
-  readonly relationship: string | undefined;
-  /** The recipient's phone, normalised on first use (memoised across decisions). */
-  phone(): PhoneInfo | undefined;
-  /** The recipient's email, normalised on first use. */
-  email(): EmailInfo | undefined;
-  /** Consent and opt-out for the send's channel, read from the recipient's records on first use. */
-  consent(): ConsentState;
-}
-
 /**
  * What the decisions about one recipient object can share, filled as they read it: for callers
  * that decide many sends to the same recipients and own those objects (a plan's replay), so a
@@ -54,14 +29,17 @@ export interface RecipientMemo {
 
 /** Gathers the facts of a send that rules select on. */
 export function sendFacts(charter: CompiledCharter, message: Message, recipient: Recipient, now: number, memo?: RecipientMemo): SendFacts {
-  return new Facts(charter, message, recipient, now, memo);
+  return new SendFacts(charter, message, recipient, now, memo);
 }
 
 const NO_AUDIENCES: readonly string[] = Object.freeze([]);
 
-// A class rather than an object literal with closures: one shape, methods on the prototype,
-// and what several rules read (the contact points, the consent state) computed once.
-class Facts implements SendFacts {
+/**
+ * What every rule reads about one send, computed once per decision. A class rather than an
+ * object literal with closures: one shape, methods on the prototype, and what several rules
+ * read (the contact points, the consent state) computed on first use, once.
+ */
+export class SendFacts {
   readonly now: number;
   readonly message: Message;
   readonly recipient: Recipient;
@@ -69,8 +47,11 @@ class Facts implements SendFacts {
   readonly role: string;
   readonly senderId: string;
   readonly candidate: string | undefined;
+  /** The relay id, or `'direct'`. */
   readonly via: string;
+  /** The message's target audience when it has one, else the recipient's audiences. */
   readonly audiences: readonly string[];
+  /** The phases that contain `now`. */
   readonly phases: readonly string[];
   readonly source: string | undefined;
   readonly relationship: string | undefined;
@@ -97,6 +78,7 @@ class Facts implements SendFacts {
     this.#memo = memo;
   }
 
+  /** The recipient's phone, normalised on first use (memoised across decisions). */
   phone(): PhoneInfo | undefined {
     if (this.#phone === undefined && this.recipient.phone !== undefined) {
       const memo = this.#memo;
@@ -105,6 +87,7 @@ class Facts implements SendFacts {
     return this.#phone;
   }
 
+  /** The recipient's email, normalised on first use. */
   email(): EmailInfo | undefined {
     if (this.#email === undefined && this.recipient.email !== undefined) {
       const memo = this.#memo;
@@ -113,6 +96,7 @@ class Facts implements SendFacts {
     return this.#email;
   }
 
+  /** Consent and opt-out for the send's channel, read from the recipient's records on first use. */
   consent(): ConsentState {
     if (this.#consent !== undefined) return this.#consent;
     const { recipient, channel, now } = this;
