@@ -1,9 +1,9 @@
 // A fast path for the French numbers CRMs hold most (`06 12 34 56 78`, `+33612345678`,
 // `0033 6 12 34 56 78`…): read without libphonenumber-js's general parser, which costs
 // 10–20 µs per first-seen number, then typed with the patterns of libphonenumber-js's own
-// `max` metadata, in the order its `getNumberType` tries them. Anything else, and any number
-// this path cannot type, goes to libphonenumber-js: the fast path only ever gives the result
-// the library gives (a property test holds it to that over generated formats and numbers).
+// `max` metadata, in the order its `getNumberType` tries them. Anything else goes to
+// libphonenumber-js: the fast path only ever gives the result the library gives (a property
+// test holds it to that over generated formats and numbers).
 import { Metadata } from 'libphonenumber-js/max';
 import type { CountryCode } from 'libphonenumber-js/max';
 import type { PhoneType } from './phone.js';
@@ -49,9 +49,10 @@ const classifier = frenchClassifier();
  *
  * @param text - the number, `tel:` prefix already removed.
  * @param country - the supported default country, upper-cased, or undefined.
- * @returns the national number and its type, as libphonenumber-js reads them, or `undefined` to let it decide.
+ * @returns the national number and its type as libphonenumber-js reads them (no type: a
+ *   number it refuses as invalid), or `undefined` to let it decide.
  */
-export function readFrenchPhone(text: string, country: CountryCode | undefined): { nationalNumber: string; type: PhoneType } | undefined {
+export function readFrenchPhone(text: string, country: CountryCode | undefined): { nationalNumber: string; type: PhoneType | undefined } | undefined {
   if (classifier === undefined) return undefined;
   let at: number;
   if (text.startsWith('+33')) at = 3;
@@ -74,7 +75,11 @@ export function readFrenchPhone(text: string, country: CountryCode | undefined):
   }
   if (separated || national.length !== 9 || national.charCodeAt(0) === 0x30) return undefined;
   const type = typeOf(classifier, national);
-  return type === undefined ? undefined : { nationalNumber: national, type };
+  // Untyped is invalid (with types in the metadata, libphonenumber-js's isValid is "has a
+  // type"), except for `0033…` read without a country: normalizePhone then reports the first
+  // reading's missing country, which the library path gives.
+  if (type === undefined && country === undefined && !text.startsWith('+')) return undefined;
+  return { nationalNumber: national, type };
 }
 
 /** libphonenumber-js `getNumberType` on a national number, with its patterns compiled once. */

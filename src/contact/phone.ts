@@ -191,7 +191,8 @@ function countryCode(country: string | undefined): CountryCode | undefined {
 function classify(raw: string, country: CountryCode | undefined): PhoneInfo {
   const text = /^\s*tel:/i.test(raw) ? raw.replace(/^\s*tel:/i, '') : raw;
   const french = readFrenchPhone(text, country);
-  return french === undefined ? classifyWithLibrary(text, country) : validPhone(`+33${french.nationalNumber}`, 'FR', '33', french.type);
+  if (french === undefined) return classifyWithLibrary(text, country);
+  return french.type === undefined ? INVALID : validPhone(`+33${french.nationalNumber}`, 'FR', '33', french.type);
 }
 
 /**
