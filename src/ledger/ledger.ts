@@ -13,7 +13,7 @@ import { auditEvent, conflictDecision, counterKey, decideBatch, type PlannedDeli
 import { memoryStore } from './memory-store.js';
 import { makeReservation, type Reservation } from './reservation.js';
 import type { AuditEvent, LedgerStore, QuotaCounter, ReservationRequest } from './store.js';
-import { readInstant, UNREADABLE_INSTANT } from './instant.js';
+import { isoInstant, readInstant, UNREADABLE_INSTANT } from './instant.js';
 import { usageView } from './usage-view.js';
 
 /** Options of {@link createLedger}. */
@@ -320,11 +320,6 @@ function planBatch(
 }
 
 const NO_CONTACTS: readonly string[] = Object.freeze([]);
-
-/** An instant as ISO 8601, as the audit log writes it. */
-function isoInstant(time: number): string {
-  return new Date(time).toISOString();
-}
 
 /** Whether a refusal may come from the batch's own earlier deliveries (their quota units or delivery keys). */
 function restsOnBatch(decision: Decision): boolean {

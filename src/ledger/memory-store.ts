@@ -35,7 +35,8 @@ interface Reservation {
   readonly messageId: string;
   readonly recipient: string;
   readonly deliveryKey: string;
-  readonly counters: readonly string[];
+  /** The counters holding its units. */
+  readonly counters: readonly Counter[];
   readonly at: number;
   readonly expiresAt: number;
   state: 'pending' | 'committed' | 'released' | 'expired';
@@ -99,23 +100,38 @@ class MemoryStore implements LedgerStore {
 
   async reserve(request: ReserveRequest): Promise<readonly ReservationOutcome[]> {
     this.sweep(request.now);
-    const outcomes = request.reservations.map((reservation): ReservationOutcome => {
+    const outcomes = new Array<ReservationOutcome>(request.reservations.length);
+    for (let r = 0; r < request.reservations.length; r++) {
+      const reservation = request.reservations[r]!;
       const holder = this.deliveries.get(reservation.deliveryKey);
       // The same reservation asked again (a retry after a lost answer): already taken, nothing more to do.
-      if (holder !== undefined && holder === reservation.id) return { ok: true };
-      if (holder !== undefined || this.reservations.has(reservation.id)) {
-        return { ok: false, conflict: { kind: 'duplicate' } };
+      if (holder !== undefined && holder === reservation.id) {
+        outcomes[r] = TAKEN;
+        continue;
       }
-      for (const unit of reservation.units) {
-        const state = this.counterState(unit, reservation.messageId);
+      if (holder !== undefined || this.reservations.has(reservation.id)) {
+        outcomes[r] = DUPLICATE;
+        continue;
+      }
+      const counters = new Array<Counter>(reservation.units.length);
+      let conflict: ReservationOutcome | undefined;
+      for (let u = 0; u < reservation.units.length; u++) {
+        const unit = reservation.units[u]!;
+        const counter = this.counter(counterId(unit.ruleId, unit.key));
+        counters[u] = counter;
+        const state = counter.state(unit, reservation.messageId);
         // A unit of a mailing already counted takes nothing, even over the limit (after an approval).
         if (unit.count === 'messages' && state.counted) continue;
         if (state.used + 1 > unit.limit) {
-          return { ok: false, conflict: { kind: 'quota', ruleId: unit.ruleId, key: unit.key, used: state.used } };
+          conflict = { ok: false, conflict: { kind: 'quota', ruleId: unit.ruleId, key: unit.key, used: state.used } };
+          break;
         }
       }
-      const counters = reservation.units.map((unit) => counterId(unit.ruleId, unit.key));
-      for (const id of counters) this.counter(id).add(reservation.id, reservation.messageId, request.now);
+      if (conflict !== undefined) {
+        outcomes[r] = conflict;
+        continue;
+      }
+      for (const counter of counters) counter.add(reservation.id, reservation.messageId, request.now);
       this.reservations.set(reservation.id, {
         id: reservation.id,
         messageId: reservation.messageId,
@@ -129,8 +145,8 @@ class MemoryStore implements LedgerStore {
       this.deliveries.set(reservation.deliveryKey, reservation.id);
       this.pending.push(request.expiresAt, reservation.id);
       this.record(reservation.event);
-      return { ok: true };
-    });
+      outcomes[r] = TAKEN;
+    }
     for (const event of request.events) this.record(event);
     return outcomes;
   }
@@ -173,7 +189,7 @@ class MemoryStore implements LedgerStore {
   async *events(): AsyncIterable<AuditEvent> {
     // A copy of the length: events appended while iterating are not visited.
     const length = this.log.length;
-    for (let i = 0; i < length; i++) yield this.log[i]!;
+    for (let i = 0; i < length; i++) yield Object.freeze({ ...this.log[i]!, seq: i + 1 });
   }
 
   async counters(now: number): Promise<readonly CounterUsage[]> {
@@ -187,8 +203,13 @@ class MemoryStore implements LedgerStore {
     return usage;
   }
 
+  /**
+   * Appends an event. The log keeps the caller's object, frozen so it cannot change later;
+   * its `seq` is its position, added when the log is read. A copy per event here cost more
+   * than the rest of a reservation.
+   */
   private record(event: AuditEvent): void {
-    this.log.push(Object.freeze({ ...event, seq: this.log.length + 1 }));
+    this.log.push(Object.freeze(event));
   }
 
   private counterState(counter: QuotaCounter, messageId: string): CounterState {
@@ -233,10 +254,13 @@ class MemoryStore implements LedgerStore {
 
   private drop(reservation: Reservation, state: 'released' | 'expired'): void {
     reservation.state = state;
-    for (const id of reservation.counters) this.counters_.get(id)?.remove(reservation.id);
+    for (const counter of reservation.counters) counter.remove(reservation.id);
     if (this.deliveries.get(reservation.deliveryKey) === reservation.id) this.deliveries.delete(reservation.deliveryKey);
   }
 }
+
+const TAKEN: ReservationOutcome = Object.freeze({ ok: true });
+const DUPLICATE: ReservationOutcome = Object.freeze({ ok: false, conflict: Object.freeze({ kind: 'duplicate' }) });
 
 function counterId(ruleId: string, key: string): string {
   return `${ruleId}\u0000${key}`;

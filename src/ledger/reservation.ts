@@ -1,5 +1,5 @@
 import { CharterguardError, ReservationExpiredError } from '../errors.js';
-import { readInstant, UNREADABLE_INSTANT } from './instant.js';
+import { isoInstant, readInstant, UNREADABLE_INSTANT } from './instant.js';
 import type { AuditEvent, LedgerStore, ReservationRequest } from './store.js';
 
 /** The quota units held for one allowed send until it is committed or released. */
@@ -55,7 +55,7 @@ class StoreReservation implements Reservation {
   }
 
   private event(type: 'committed' | 'released', now: number): AuditEvent {
-    return { type, at: new Date(now).toISOString(), messageId: this.#request.messageId, recipient: this.#request.recipient, reservationId: this.id };
+    return { type, at: isoInstant(now), messageId: this.#request.messageId, recipient: this.#request.recipient, reservationId: this.id };
   }
 }
 
