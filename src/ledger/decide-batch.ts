@@ -4,6 +4,7 @@ import type { Message, Recipient } from '../decision/inputs.js';
 import { builtinReason, ruleReason } from '../decision/reasons.js';
 import type { QuotaRule } from '../charter/schema.js';
 import type { Decision, QuotaQuery, Reason, UsageView } from '../decision/types.js';
+import { isRecipient } from '../decision/validate-input.js';
 import type { ContactKeys } from './contact-keys.js';
 import type { ReviewOverride } from './ledger.js';
 import type { AuditEvent, QuotaCounter, ReservationConflict, ReservationRequest, ReservedUnit, Snapshot } from './store.js';
@@ -96,7 +97,9 @@ export function decideBatch(input: BatchInput): DecidedDelivery[] {
     const approval = approve(decision, input.overrides);
     decision = approval.decision;
     if (!decision.allowed || item.deliveryKey === undefined || item.who === undefined) {
-      decided[k] = { decision, events: [auditEvent(decision, message, item.who, at)] };
+      // A malformed recipient is logged without a hash: planning checked only its contact fields.
+      const who = decision.checks.length === 0 && !isRecipient(item.recipient) ? undefined : item.who;
+      decided[k] = { decision, events: [auditEvent(decision, message, who, at)] };
       continue;
     }
     const units = new Array<ReservedUnit>(decision.quotas.length);

@@ -6,7 +6,7 @@ import { compileCharter, type CompiledCharter } from '../decision/compile.js';
 import type { Message, Recipient } from '../decision/inputs.js';
 import { plannedQuotaQueries } from '../decision/quota-queries.js';
 import type { Decision, ReasonCode, UsageView } from '../decision/types.js';
-import { isMessage, isRecipient } from '../decision/validate-input.js';
+import { isMessage } from '../decision/validate-input.js';
 import { CharterguardError, LedgerUnavailableError } from '../errors.js';
 import { ContactKeys, randomSecret } from './contact-keys.js';
 import { auditEvent, conflictDecision, counterKey, decideBatch, type PlannedDelivery } from './decide-batch.js';
@@ -297,7 +297,8 @@ function planBatch(
   const contacts = new Set<string>();
   for (let k = 0; k < count; k++) {
     const recipient = recipients[pending === undefined ? k : pending[k]!]!;
-    if (!isRecipient(recipient)) {
+    // Only the fields hashed here are checked; the decision validates the rest (see decideBatch).
+    if (!hasContactFields(recipient)) {
       planned[k] = { recipient, contacts: NO_CONTACTS };
       continue;
     }
@@ -320,6 +321,13 @@ function planBatch(
 }
 
 const NO_CONTACTS: readonly string[] = Object.freeze([]);
+
+/** Whether the fields the contact keys read have the types they need. */
+function hasContactFields(recipient: unknown): recipient is Recipient {
+  if (typeof recipient !== 'object' || recipient === null) return false;
+  const { id, phone, email, country } = recipient as Record<string, unknown>;
+  return typeof id === 'string' && (phone === undefined || typeof phone === 'string') && (email === undefined || typeof email === 'string') && (country === undefined || typeof country === 'string');
+}
 
 /** Whether a refusal may come from the batch's own earlier deliveries (their quota units or delivery keys). */
 function restsOnBatch(decision: Decision): boolean {

@@ -91,11 +91,15 @@ class MemoryStore implements LedgerStore {
 
   async snapshot(request: SnapshotRequest): Promise<Snapshot> {
     this.sweep(request.now);
-    return {
-      counters: request.counters.map((counter) => this.counterState(counter, request.messageId)),
-      deliveries: new Set(request.deliveries.filter((key) => this.deliveries.has(key))),
-      suppressed: new Set(request.contacts.filter((contact) => this.isSuppressed(contact, request.channel, request.now))),
-    };
+    const counters = new Array<CounterState>(request.counters.length);
+    for (let c = 0; c < counters.length; c++) counters[c] = this.counterState(request.counters[c]!, request.messageId);
+    let deliveries: Set<string> | undefined;
+    for (const key of request.deliveries) if (this.deliveries.has(key)) (deliveries ??= new Set()).add(key);
+    let suppressed: Set<string> | undefined;
+    if (this.suppressions.size > 0) {
+      for (const contact of request.contacts) if (this.isSuppressed(contact, request.channel, request.now)) (suppressed ??= new Set()).add(contact);
+    }
+    return { counters, deliveries: deliveries ?? NONE, suppressed: suppressed ?? NONE };
   }
 
   async reserve(request: ReserveRequest): Promise<readonly ReservationOutcome[]> {
@@ -259,6 +263,7 @@ class MemoryStore implements LedgerStore {
   }
 }
 
+const NONE: ReadonlySet<string> = new Set();
 const TAKEN: ReservationOutcome = Object.freeze({ ok: true });
 const DUPLICATE: ReservationOutcome = Object.freeze({ ok: false, conflict: Object.freeze({ kind: 'duplicate' }) });
 

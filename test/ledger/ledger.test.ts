@@ -4,7 +4,7 @@
  * question for the quota engine.
  */
 import { describe, expect, it } from 'vitest';
-import { CharterguardError, CharterError, createLedger, memoryStore, type LedgerStore, type Message } from '../../src/index.js';
+import { CharterguardError, CharterError, createLedger, memoryStore, type LedgerStore, type Message, type Recipient } from '../../src/index.js';
 import { charterWith, codes, collect, mail, person, quota, SECRET, T0 } from './fixtures.js';
 import { hookedStore } from './store-wrappers.js';
 
@@ -30,6 +30,23 @@ describe('malformed input', () => {
     expect(results.map(({ decision }) => codes(decision))).toEqual([['INVALID_INPUT'], ['INVALID_INPUT']]);
     expect(results.every(({ reservation }) => reservation === undefined)).toBe(true);
     expect((await collect(ledger.audit())).map((event) => event.type)).toEqual(['denied', 'denied']);
+  });
+
+  it('refuses a malformed recipient of a batch without hashing it into the log, and decides the others', async () => {
+    const ledger = createLedger({ charter: charterWith([quota({ id: 'reach', count: 'deliveries', limit: 5 })]), store: memoryStore() });
+    // Contact fields well-formed (planning hashes them), the rest not: only the decision sees it.
+    const odd = { ...person(2), audiences: 'members' } as unknown as Recipient;
+    const broken = { id: 3, email: ['x'] } as unknown as Recipient;
+    const results = await ledger.authorizeMany(mail('m1'), [person(1), odd, broken, person(4)], { now: T0 });
+    expect(results.map(({ decision }) => codes(decision))).toEqual([['PERMITTED'], ['INVALID_INPUT'], ['INVALID_INPUT'], ['PERMITTED']]);
+    expect(results.map(({ reservation }) => reservation !== undefined)).toEqual([true, false, false, true]);
+    const events = await collect(ledger.audit());
+    expect(events.map((event) => [event.type, event.recipient === undefined])).toEqual([
+      ['authorized', false],
+      ['authorized', false],
+      ['denied', true],
+      ['denied', true],
+    ]);
   });
 
   it('reads `now` as canSend does: an ISO string without an offset is refused, not read in the machine’s zone', async () => {
