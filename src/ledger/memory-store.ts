@@ -13,6 +13,7 @@ import type {
   SnapshotRequest,
   SuppressionEntry,
 } from './store.js';
+import { Counter } from './memory-counter.js';
 
 /**
  * A ledger store in memory: zero set-up, the default of `createLedger`. Every operation
@@ -40,43 +41,6 @@ interface Reservation {
   readonly at: number;
   readonly expiresAt: number;
   state: 'pending' | 'committed' | 'released' | 'expired';
-}
-
-/** The live units of one quota counter. */
-class Counter {
-  /** Reservation id → its mailing and time. */
-  readonly units = new Map<string, { messageId: string; at: number }>();
-  /** Mailing → number of its live units here. */
-  readonly messages = new Map<string, number>();
-
-  add(id: string, messageId: string, at: number): void {
-    this.units.set(id, { messageId, at });
-    this.messages.set(messageId, (this.messages.get(messageId) ?? 0) + 1);
-  }
-
-  remove(id: string): void {
-    const unit = this.units.get(id);
-    if (!unit) return;
-    this.units.delete(id);
-    const left = (this.messages.get(unit.messageId) ?? 1) - 1;
-    if (left === 0) this.messages.delete(unit.messageId);
-    else this.messages.set(unit.messageId, left);
-  }
-
-  state(counter: QuotaCounter, messageId: string): CounterState {
-    if (counter.since === undefined) {
-      return { used: counter.count === 'messages' ? this.messages.size : this.units.size, counted: this.messages.has(messageId) };
-    }
-    // Rolling window: only units at or after `since` count.
-    const mailings = new Set<string>();
-    let deliveries = 0;
-    for (const unit of this.units.values()) {
-      if (unit.at < counter.since) continue;
-      deliveries++;
-      mailings.add(unit.messageId);
-    }
-    return { used: counter.count === 'messages' ? mailings.size : deliveries, counted: mailings.has(messageId) };
-  }
 }
 
 class MemoryStore implements LedgerStore {
