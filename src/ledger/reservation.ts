@@ -30,14 +30,18 @@ class StoreReservation implements Reservation {
   readonly id: string;
   readonly expiresAt: string;
   readonly #store: LedgerStore;
-  readonly #request: ReservationRequest;
+  // Only what the commit and release events need: a mailing's reservations are kept by the
+  // caller until sent, and the request's units would stay in memory with them.
+  readonly #messageId: string;
+  readonly #recipient: string;
   readonly #guarded: <T>(operation: () => Promise<T>) => Promise<T>;
 
   constructor(store: LedgerStore, request: ReservationRequest, expiresAt: string, guarded: <T>(operation: () => Promise<T>) => Promise<T>) {
     this.id = request.id;
     this.expiresAt = expiresAt;
     this.#store = store;
-    this.#request = request;
+    this.#messageId = request.messageId;
+    this.#recipient = request.recipient;
     this.#guarded = guarded;
   }
 
@@ -55,7 +59,7 @@ class StoreReservation implements Reservation {
   }
 
   private event(type: 'committed' | 'released', now: number): AuditEvent {
-    return { type, at: isoInstant(now), messageId: this.#request.messageId, recipient: this.#request.recipient, reservationId: this.id };
+    return { type, at: isoInstant(now), messageId: this.#messageId, recipient: this.#recipient, reservationId: this.id };
   }
 }
 
