@@ -5,7 +5,7 @@ import { canSend } from '../decision/can-send.js';
 import { compileCharter, type CompiledCharter } from '../decision/compile.js';
 import type { Message, Recipient } from '../decision/inputs.js';
 import { plannedQuotaQueries } from '../decision/quota-queries.js';
-import type { Decision, ReasonCode, UsageView } from '../decision/types.js';
+import type { Decision, QuotaQuery, ReasonCode, UsageView } from '../decision/types.js';
 import { isMessage } from '../decision/validate-input.js';
 import { CharterguardError, LedgerUnavailableError } from '../errors.js';
 import { ContactKeys, randomSecret } from './contact-keys.js';
@@ -132,6 +132,7 @@ export function createLedger(options: LedgerOptions): Ledger {
   const ttl = options.ttl ?? DEFAULT_TTL;
   if (!(ttl > 0)) throw new CharterguardError(`ttl must be a positive number of milliseconds, got ${String(ttl)}`);
   const keys = new ContactKeys(options.secret ?? randomSecret());
+  const countsChannel = quotaChannels(charter);
   const guarded = <T>(operation: () => Promise<T>) => guard(operation);
   // Stores count only live units whatever is marked; the sweep logs the `expired` events and tidies up.
   let sweptAt = -Infinity;
@@ -161,7 +162,7 @@ export function createLedger(options: LedgerOptions): Ledger {
     // The recipients still to decide: all of them, then those whose reservation lost a race.
     let pending: readonly number[] | undefined;
     for (let attempt = 1; pending === undefined || pending.length > 0; attempt++) {
-      const batch = planBatch(compiled, charter, keys, message, recipients, pending, now);
+      const batch = planBatch(compiled, charter, keys, message, recipients, pending, now, countsChannel(message.channel));
       const snapshot = await guarded(() =>
         store.snapshot({ now, messageId: message.id, counters: batch.counters, deliveries: batch.deliveries, contacts: batch.contacts, channel: message.channel }),
       );
@@ -279,7 +280,11 @@ interface PlannedBatch {
   readonly contacts: string[];
 }
 
-/** Plans the recipients at `pending` (all when undefined): keys, counters and contacts, in one pass. */
+/**
+ * Plans the recipients at `pending` (all when undefined): keys, counters and contacts, in one
+ * pass. `counted` is false when no quota rule can select the message's channel: then no
+ * decision reads a counter, and the engine is not asked which.
+ */
 function planBatch(
   compiled: CompiledCharter,
   charter: Charter,
@@ -288,6 +293,7 @@ function planBatch(
   recipients: readonly Recipient[],
   pending: readonly number[] | undefined,
   now: number,
+  counted: boolean,
 ): PlannedBatch {
   const count = pending === undefined ? recipients.length : pending.length;
   const planned = new Array<PlannedDelivery>(count);
@@ -306,7 +312,7 @@ function planBatch(
     const deliveryKey = `${message.id}|${who}`;
     deliveries.push(deliveryKey);
     for (const hash of hashes) contacts.add(hash);
-    const queries = plannedQuotaQueries(message, recipient, charter, now);
+    const queries = counted ? plannedQuotaQueries(message, recipient, charter, now) : NO_QUERIES;
     for (let q = 0; q < queries.length; q++) {
       const query = queries[q]!;
       const key = keys.quotaKey(query.key);
@@ -321,6 +327,15 @@ function planBatch(
 }
 
 const NO_CONTACTS: readonly string[] = Object.freeze([]);
+const NO_QUERIES: readonly QuotaQuery[] = Object.freeze([]);
+
+/** Whether some quota rule of the charter may select sends on a channel (a `when` without `channels` selects all). */
+function quotaChannels(charter: Charter): (channel: string) => boolean {
+  const quotas = charter.rules.filter((rule) => rule.kind === 'quota');
+  if (quotas.some((rule) => rule.when?.channels === undefined)) return () => true;
+  const channels = new Set<string>(quotas.flatMap((rule) => rule.when?.channels ?? []));
+  return (channel) => channels.has(channel);
+}
 
 /** Whether the fields the contact keys read have the types they need. */
 function hasContactFields(recipient: unknown): recipient is Recipient {

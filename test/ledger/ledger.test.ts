@@ -5,7 +5,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { CharterguardError, CharterError, createLedger, memoryStore, type LedgerStore, type Message, type Recipient } from '../../src/index.js';
-import { charterWith, codes, collect, mail, person, quota, SECRET, T0 } from './fixtures.js';
+import { charterWith, codes, collect, mail, person, quota, SECRET, T0, text } from './fixtures.js';
 import { hookedStore } from './store-wrappers.js';
 
 const durable = (): LedgerStore => ({ ...hookedStore(memoryStore(), {}), durable: true });
@@ -64,6 +64,21 @@ describe('malformed input', () => {
     await expect(ledger.usage({ now: 'yesterday' })).rejects.toBeInstanceOf(CharterguardError);
     await expect(ledger.expire({ now: Number.NaN })).rejects.toBeInstanceOf(CharterguardError);
     await expect(ledger.optOut({ email: 'person.1@example.org', at: '2013-05-20T10:00' })).rejects.toBeInstanceOf(CharterguardError);
+  });
+});
+
+describe('quotas limited to some channels', () => {
+  it('reads and reserves their counters on those channels only', async () => {
+    const charter = charterWith([quota({ id: 'one-mail', count: 'deliveries', per: ['recipient'], limit: 1, when: { channels: ['email'] } })]);
+    const ledger = createLedger({ charter, store: memoryStore() });
+    const first = await ledger.authorize(mail('m1'), person(1), { now: T0 });
+    expect(first.decision.quotas).toMatchObject([{ ruleId: 'one-mail', used: 0, consumes: 1 }]);
+    expect(codes((await ledger.authorize(mail('m2'), person(1), { now: T0 })).decision)).toEqual(['QUOTA_EXCEEDED']);
+    const texted = await ledger.authorizeMany(text('t1'), [person(1), person(2)], { now: T0 });
+    expect(texted.map(({ decision }) => [decision.verdict, decision.quotas.length])).toEqual([
+      ['allow', 0],
+      ['allow', 0],
+    ]);
   });
 });
 
