@@ -113,6 +113,20 @@ export function normalizePhone(raw: string, defaultCountry?: string): PhoneInfo 
 }
 
 /**
+ * {@link normalizePhone} without its cache: for a caller that keeps its own results (the
+ * ledger memoises contact hashes) and would otherwise evict the numbers decisions reuse.
+ *
+ * @internal
+ * @param raw - The number as the CRM holds it.
+ * @param defaultCountry - As for {@link normalizePhone}.
+ * @returns The same result as {@link normalizePhone}.
+ */
+export function normalizePhoneUncached(raw: string, defaultCountry?: string): PhoneInfo {
+  if (typeof raw !== 'string' || raw.length > MAX_INPUT_LENGTH) return UNPARSEABLE;
+  return classify(raw, countryCode(defaultCountry));
+}
+
+/**
  * Empties the {@link normalizePhone} cache, so tests and benchmarks can measure the
  * first-seen path.
  *

@@ -1,7 +1,7 @@
 import type { CompiledCharter } from '../decision/compile.js';
 import type { Recipient } from '../decision/inputs.js';
 import { normalizeEmail } from '../contact/email.js';
-import { normalizePhone } from '../contact/phone.js';
+import { normalizePhone, normalizePhoneUncached } from '../contact/phone.js';
 import { createHmac, type KeyedHasher } from './hmac.js';
 
 const MEMO_LIMIT = 50_000;
@@ -42,14 +42,18 @@ export class ContactKeys {
     return this.hasher.hash(contact);
   }
 
-  /** The normalised phone of a recipient, hashed; undefined when absent or invalid. */
-  phone(raw: string | undefined, country: string | undefined): string | undefined {
+  /**
+   * The normalised phone of a recipient, hashed; undefined when absent or invalid. `shared`:
+   * parse through the cache decisions read too (when the send goes to this number), rather
+   * than fill it with numbers only the suppression list needs.
+   */
+  phone(raw: string | undefined, country: string | undefined, shared = false): string | undefined {
     if (raw === undefined) return undefined;
     const bucketKey = country ?? '';
     let bucket = this.phones.get(bucketKey);
     let hash = bucket?.get(raw);
     if (hash === undefined) {
-      const phone = normalizePhone(raw, country);
+      const phone = shared ? normalizePhone(raw, country) : normalizePhoneUncached(raw, country);
       hash = phone.ok ? this.hasher.hash(`tel:${phone.e164}`) : NONE;
       if (this.phoneCount >= MEMO_LIMIT) {
         this.phones.clear();
@@ -97,9 +101,9 @@ export class ContactKeys {
    */
   recipientKeys(recipient: Recipient, channel: string, charter: CompiledCharter): RecipientKeys {
     const country = recipient.country ?? charter.defaultCountry;
-    const phone = this.phone(recipient.phone, country);
-    const email = this.email(recipient.email);
     const kind = charter.channels.get(channel);
+    const phone = this.phone(recipient.phone, country, kind === 'mobile' || kind === 'phone');
+    const email = this.email(recipient.email);
     const contact = kind === 'mobile' || kind === 'phone' ? phone : kind === 'email' ? email : undefined;
     const contacts = phone === undefined ? (email === undefined ? NO_CONTACTS : [email]) : email === undefined ? [phone] : [phone, email];
     return { who: contact ?? this.id(recipient.id), contacts };

@@ -19,7 +19,7 @@ import { Counter } from './memory-counter.js';
  * A ledger store in memory: zero set-up, the default of `createLedger`. Every operation
  * runs without awaiting in between, so each reservation is atomic within the process.
  * Its state is lost with the process; use the SQLite or PostgreSQL store to keep it or
- * to share it between workers.
+ * to share it between workers. Audit events handed to it are kept as they are, frozen.
  *
  * @returns a fresh, empty store.
  * @example
