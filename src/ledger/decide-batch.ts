@@ -59,7 +59,8 @@ export function decideBatch(input: BatchInput): DecidedDelivery[] {
   // What earlier deliveries of this batch add to each counter, by its place in the snapshot.
   const addedDeliveries = new Array<number>(input.counters.length).fill(0);
   const addedMailing = new Array<boolean>(input.counters.length).fill(false);
-  const batchKeys = new Set<string>();
+  // Who this batch already reserved for: one mailing, so the same person means the same delivery key.
+  const batchRecipients = new Set<string>();
   // The counters read by the delivery being decided; one usage view serves the whole batch.
   let reads: CounterRead[] = [];
   const usage: UsageView = {
@@ -89,7 +90,7 @@ export function decideBatch(input: BatchInput): DecidedDelivery[] {
     if (reads.length > 0) reads = [];
     let decision = canSend(message, item.recipient, { charter, now, usage });
     if (item.deliveryKey !== undefined && decision.checks.length > 0) {
-      const duplicate = snapshot.deliveries.has(item.deliveryKey) || batchKeys.has(item.deliveryKey);
+      const duplicate = (snapshot.deliveries.size > 0 && snapshot.deliveries.has(item.deliveryKey)) || (item.who !== undefined && batchRecipients.has(item.who));
       let suppressed = false;
       for (const contact of item.contacts) if (snapshot.suppressed.has(contact)) suppressed = true;
       decision = withLedgerChecks(decision, duplicate, suppressed, message);
@@ -113,7 +114,7 @@ export function decideBatch(input: BatchInput): DecidedDelivery[] {
       addedDeliveries[position]!++;
       addedMailing[position] = true;
     }
-    batchKeys.add(item.deliveryKey);
+    batchRecipients.add(item.who);
     const id = globalThis.crypto.randomUUID();
     const event = auditEvent(decision, message, item.who, at, id, approval.by);
     decided[k] = { decision, events: NO_EVENTS, reservation: { id, messageId: message.id, recipient: item.who, deliveryKey: item.deliveryKey, units, event } };
@@ -181,11 +182,15 @@ export function conflictDecision(decision: Decision, conflict: ReservationConfli
 
 /** Adds what only the ledger knows: the same delivery already reserved, a suppressed contact. */
 function withLedgerChecks(decision: Decision, duplicate: boolean, suppressed: boolean, message: Message): Decision {
-  const checks = [
-    ...decision.checks,
-    { ruleId: 'ledger:duplicate', outcome: duplicate ? 'fail' : 'pass' } as const,
-    { ruleId: 'ledger:suppression', outcome: suppressed ? 'fail' : 'pass' } as const,
-  ];
+  const duplicateCheck = { ruleId: 'ledger:duplicate', outcome: duplicate ? 'fail' : 'pass' } as const;
+  const suppressionCheck = { ruleId: 'ledger:suppression', outcome: suppressed ? 'fail' : 'pass' } as const;
+  if (!duplicate && !suppressed && !Object.isFrozen(decision) && !Object.isFrozen(decision.checks)) {
+    // canSend made this decision for this call: add the two passing checks in place rather
+    // than copy every check of every delivery of a mailing.
+    decision.checks.push(duplicateCheck, suppressionCheck);
+    return decision;
+  }
+  const checks = [...decision.checks, duplicateCheck, suppressionCheck];
   const extra: Reason[] = [];
   if (duplicate) extra.push(builtinReason('DUPLICATE_DELIVERY', 'deny', { messageId: message.id }, decision.locale));
   if (suppressed) extra.push(builtinReason('OPTED_OUT', 'deny', { channel: message.channel, list: true }, decision.locale, OPT_OUT_LAW[decision.locale]));

@@ -67,6 +67,22 @@ describe('malformed input', () => {
   });
 });
 
+describe('the ledger’s own checks', () => {
+  it('are listed once in every decision it checks, passing or failing', async () => {
+    const ledger = createLedger({ charter: charterWith([]), store: memoryStore() });
+    await ledger.optOut({ email: 'person.3@example.org', channel: 'email', at: T0 - 1 });
+    const results = await ledger.authorizeMany(mail('m1'), [person(1), person(2), person(1), person(3)], { now: T0 });
+    const ledgerChecks = results.map(({ decision }) => decision.checks.filter((check) => check.ruleId.startsWith('ledger:')).map((check) => `${check.ruleId}=${check.outcome}`));
+    expect(ledgerChecks).toEqual([
+      ['ledger:duplicate=pass', 'ledger:suppression=pass'],
+      ['ledger:duplicate=pass', 'ledger:suppression=pass'],
+      ['ledger:duplicate=fail', 'ledger:suppression=pass'],
+      ['ledger:duplicate=pass', 'ledger:suppression=fail'],
+    ]);
+    expect(results.map(({ decision }) => codes(decision))).toEqual([['PERMITTED'], ['PERMITTED'], ['DUPLICATE_DELIVERY'], ['OPTED_OUT']]);
+  });
+});
+
 describe('quotas limited to some channels', () => {
   it('reads and reserves their counters on those channels only', async () => {
     const charter = charterWith([quota({ id: 'one-mail', count: 'deliveries', per: ['recipient'], limit: 1, when: { channels: ['email'] } })]);
