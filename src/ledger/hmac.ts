@@ -19,6 +19,10 @@ const BLOCK = 64;
 const schedule = new Int32Array(64);
 const work = new Int32Array(8);
 const tail = new Uint8Array(2 * BLOCK);
+// The outer block of an HMAC: 8 digest words, then the padding of a 64 + 32-byte message.
+const outerBlock = new Int32Array(16);
+outerBlock[8] = 0x80000000 | 0;
+outerBlock[15] = (BLOCK + 32) * 8;
 let buffer = new Uint8Array(256);
 
 /** A keyed hasher: `hash(text)` is the hex HMAC-SHA-256 of the UTF-8 text under the key. */
@@ -47,15 +51,21 @@ export function createHmac(key: string | Uint8Array): KeyedHasher {
   compress(innerState, inner, 0);
   const outerState = INITIAL.slice();
   compress(outerState, outer, 0);
-  const digest = new Uint8Array(32);
   return {
     hash(text) {
-      const length = encodeUtf8(text);
       work.set(innerState);
-      finish(work, buffer, length, BLOCK);
-      wordsToBytes(work, digest);
+      // A short ASCII text (any contact) fits one padded block, written straight as words.
+      if (asciiBlock(text)) {
+        compressWords(work, blockWords);
+      } else {
+        // Encode first: it may replace `buffer` with a larger one.
+        const length = encodeUtf8(text);
+        finish(work, buffer, length, BLOCK);
+      }
+      // The outer message is the 32-byte inner digest: one block, its padding fixed.
+      for (let i = 0; i < 8; i++) outerBlock[i] = work[i]!;
       work.set(outerState);
-      finish(work, digest, 32, BLOCK);
+      compressWords(work, outerBlock);
       return hex(work);
     },
   };
@@ -133,11 +143,37 @@ function wordsToBytes(words: Int32Array, out: Uint8Array): void {
 }
 
 function compress(state: Int32Array, block: Uint8Array, offset: number): void {
-  const w = schedule;
   for (let i = 0; i < 16; i++) {
     const j = offset + i * 4;
-    w[i] = (block[j]! << 24) | (block[j + 1]! << 16) | (block[j + 2]! << 8) | block[j + 3]!;
+    blockWords[i] = (block[j]! << 24) | (block[j + 1]! << 16) | (block[j + 2]! << 8) | block[j + 3]!;
   }
+  compressWords(state, blockWords);
+}
+
+const blockWords = new Int32Array(16);
+
+/**
+ * Writes `text` into `blockWords` as the last block of the inner hash (after the 64-byte
+ * key block), padding included, when it is ASCII and at most 55 bytes; false otherwise.
+ */
+function asciiBlock(text: string): boolean {
+  const length = text.length;
+  if (length > 55) return false;
+  blockWords.fill(0);
+  for (let i = 0; i < length; i++) {
+    const code = text.charCodeAt(i);
+    if (code >= 0x80) return false;
+    blockWords[i >> 2]! |= code << (24 - 8 * (i & 3));
+  }
+  blockWords[length >> 2]! |= 0x80 << (24 - 8 * (length & 3));
+  blockWords[15] = (BLOCK + length) * 8;
+  return true;
+}
+
+/** One SHA-256 compression of a block given as 16 big-endian words. */
+function compressWords(state: Int32Array, words: Int32Array): void {
+  const w = schedule;
+  for (let i = 0; i < 16; i++) w[i] = words[i]!;
   for (let i = 16; i < 64; i++) {
     const a = w[i - 15]!;
     const b = w[i - 2]!;
