@@ -113,16 +113,22 @@ export function normalizePhone(raw: string, defaultCountry?: string): PhoneInfo 
 }
 
 /**
- * {@link normalizePhone} without its cache: for a caller that keeps its own results (the
- * ledger memoises contact hashes) and would otherwise evict the numbers decisions reuse.
+ * {@link normalizePhone} that reads its cache but never adds to it: for a caller that keeps
+ * its own results (the ledger memoises contact hashes) and would otherwise evict the numbers
+ * decisions reuse with numbers they never read.
  *
  * @internal
  * @param raw - The number as the CRM holds it.
  * @param defaultCountry - As for {@link normalizePhone}.
  * @returns The same result as {@link normalizePhone}.
  */
-export function normalizePhoneUncached(raw: string, defaultCountry?: string): PhoneInfo {
+export function normalizePhoneNoStore(raw: string, defaultCountry?: string): PhoneInfo {
   if (typeof raw !== 'string' || raw.length > MAX_INPUT_LENGTH) return UNPARSEABLE;
+  const hit = buckets.get(defaultCountry ?? '')?.get(raw);
+  if (hit !== undefined) {
+    hit.used = true;
+    return hit.info;
+  }
   return classify(raw, countryCode(defaultCountry));
 }
 

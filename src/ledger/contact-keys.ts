@@ -1,7 +1,7 @@
 import type { CompiledCharter } from '../decision/compile.js';
 import type { Recipient } from '../decision/inputs.js';
 import { normalizeEmail } from '../contact/email.js';
-import { normalizePhone, normalizePhoneUncached } from '../contact/phone.js';
+import { normalizePhone, normalizePhoneNoStore } from '../contact/phone.js';
 import { createHmac, type KeyedHasher } from './hmac.js';
 
 const MEMO_LIMIT = 50_000;
@@ -53,7 +53,7 @@ export class ContactKeys {
     let bucket = this.phones.get(bucketKey);
     let hash = bucket?.get(raw);
     if (hash === undefined) {
-      const phone = shared ? normalizePhone(raw, country) : normalizePhoneUncached(raw, country);
+      const phone = shared ? normalizePhone(raw, country) : normalizePhoneNoStore(raw, country);
       hash = phone.ok ? this.hasher.hash(`tel:${phone.e164}`) : NONE;
       if (this.phoneCount >= MEMO_LIMIT) {
         this.phones.clear();

@@ -156,8 +156,8 @@ export function auditEvent(
     messageId: typeof message?.id === 'string' ? message.id : '',
     channel: typeof message?.channel === 'string' ? message.channel : '',
     verdict: decision.verdict,
-    ruleIds,
-    codes,
+    ruleIds: shared(ruleIds),
+    codes: shared(codes),
   };
   if (recipient !== undefined) event.recipient = recipient;
   if (reservationId !== undefined) event.reservationId = reservationId;
@@ -166,6 +166,27 @@ export function auditEvent(
     event.reason = approval.reason;
   }
   return event;
+}
+
+const NO_NAMES: readonly string[] = Object.freeze([]);
+const singletons = new Map<string, readonly string[]>();
+
+/**
+ * One frozen list per name for the lists of zero or one name most events carry: the log
+ * keeps every event, and two small arrays per event were most of what it held.
+ */
+function shared(names: string[]): readonly string[] {
+  if (names.length === 0) return NO_NAMES;
+  if (names.length > 1) return names;
+  const name = names[0]!;
+  let list = singletons.get(name);
+  if (list === undefined) {
+    list = Object.freeze([name]);
+    // Rule ids and reason codes are few; the bound only guards against a charter churning ids.
+    if (singletons.size >= 4096) singletons.clear();
+    singletons.set(name, list);
+  }
+  return list;
 }
 
 /** A decision refused because the store kept rejecting the reservation (lost races), citing the rule. */
