@@ -20,10 +20,11 @@ export class Counter {
   /** For rolling windows: every live unit's time, and each mailing's, in order. */
   private rolling: { readonly all: SortedTimes; readonly byMailing: Map<string, SortedTimes> } | undefined;
 
-  add(id: string, messageId: string, at: number): void {
-    this.units.set(id, { messageId, at });
-    this.messages.set(messageId, (this.messages.get(messageId) ?? 0) + 1);
-    if (this.rolling !== undefined) addTime(this.rolling, messageId, at);
+  /** Adds a unit; the store passes its reservation record, which holds the mailing and time. */
+  add(id: string, unit: MemoryUnit): void {
+    this.units.set(id, unit);
+    this.messages.set(unit.messageId, (this.messages.get(unit.messageId) ?? 0) + 1);
+    if (this.rolling !== undefined) addTime(this.rolling, unit.messageId, unit.at);
   }
 
   remove(id: string): void {

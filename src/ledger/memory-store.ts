@@ -99,8 +99,7 @@ class MemoryStore implements LedgerStore {
         outcomes[r] = conflict;
         continue;
       }
-      for (const counter of counters) counter.add(reservation.id, reservation.messageId, request.now);
-      this.reservations.set(reservation.id, {
+      const record: Reservation = {
         id: reservation.id,
         messageId: reservation.messageId,
         recipient: reservation.recipient,
@@ -109,7 +108,10 @@ class MemoryStore implements LedgerStore {
         at: request.now,
         expiresAt: request.expiresAt,
         state: 'pending',
-      });
+      };
+      // The record is also the unit each counter keeps: one object per reservation, not one per unit.
+      for (const counter of counters) counter.add(reservation.id, record);
+      this.reservations.set(reservation.id, record);
       this.deliveries.set(reservation.deliveryKey, reservation.id);
       this.pending.push(request.expiresAt, reservation.id);
       this.record(reservation.event);
@@ -166,7 +168,7 @@ class MemoryStore implements LedgerStore {
     for (const [id, counter] of this.counters_) {
       if (counter.units.size === 0) continue;
       const [ruleId, key] = splitCounterId(id);
-      usage.push({ ruleId, key, units: [...counter.units.values()].map((unit) => ({ ...unit })) });
+      usage.push({ ruleId, key, units: [...counter.units.values()].map((unit) => ({ messageId: unit.messageId, at: unit.at })) });
     }
     return usage;
   }

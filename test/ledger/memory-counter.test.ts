@@ -55,7 +55,7 @@ describe('Counter', () => {
         for (const step of ops) {
           if (step.kind === 'add') {
             const id = `r${next++}`;
-            counter.add(id, step.messageId, step.at);
+            counter.add(id, { messageId: step.messageId, at: step.at });
             live.set(id, { messageId: step.messageId, at: step.at });
           } else if (step.kind === 'remove') {
             const ids = [...live.keys()];
