@@ -54,6 +54,25 @@ export type EmailInfo = ValidEmail | InvalidEmail;
  * ```
  */
 export function normalizeEmail(raw: string): EmailInfo {
+  // Most addresses are plain ASCII with no surrounding space: then NFC, the Unicode patterns
+  // and the IDN conversion change nothing, and one pattern decides (same results, tested).
+  if (typeof raw === 'string' && raw.length <= MAX_ADDRESS_OCTETS && PLAIN_ADDRESS.test(raw) && raw.indexOf('@') <= MAX_LOCAL_OCTETS) {
+    const at = raw.indexOf('@');
+    const address = `${raw.slice(0, at)}@${raw.slice(at + 1).toLowerCase()}`;
+    return { ok: true, address, key: address.toLowerCase() };
+  }
+  return normalizeEmailInFull(raw);
+}
+
+/**
+ * {@link normalizeEmail} without its fast path for plain ASCII addresses: the reference the
+ * fast path is tested against.
+ *
+ * @internal
+ * @param raw - The address as the CRM holds it.
+ * @returns the same as {@link normalizeEmail}.
+ */
+export function normalizeEmailInFull(raw: string): EmailInfo {
   if (typeof raw !== 'string') return problem('empty');
   const text = raw.trim();
   if (text === '') return problem('empty');
@@ -85,6 +104,9 @@ const MAX_DOMAIN_OCTETS = 253;
 const LOCAL_PART =
   /^[\p{L}\p{M}\p{Nd}!#$%&'*+/=?^_`{|}~-]+(?:\.[\p{L}\p{M}\p{Nd}!#$%&'*+/=?^_`{|}~-]+)*$/u;
 const LABEL = /^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$/;
+// ASCII atext dot-atoms @ LABEL-shaped labels, the last alphabetic (an A-label TLD takes the full path).
+const PLAIN_ADDRESS =
+  /^[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+(?:\.[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+)*@(?:[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?\.)+[A-Za-z]{2,63}$/;
 // A top-level domain is alphabetic or an IDN A-label; a numeric one means an IP address.
 const TOP_LEVEL = /^(?:[a-z]{2,63}|xn--[a-z0-9-]{1,59})$/;
 const ASCII = /^[\x21-\x7e]*$/;

@@ -2,6 +2,7 @@
 // from a fixed line (the `min` metadata answers `undefined` for most countries).
 import { ParseError, isSupportedCountry, parsePhoneNumberWithError } from 'libphonenumber-js/max';
 import type { CountryCode, PhoneNumber } from 'libphonenumber-js/max';
+import { readFrenchPhone } from './french-phone.js';
 
 /**
  * What a phone number is used for, as libphonenumber-js's `max` metadata classifies it.
@@ -112,6 +113,26 @@ export function normalizePhone(raw: string, defaultCountry?: string): PhoneInfo 
 }
 
 /**
+ * {@link normalizePhone} that reads its cache but never adds to it: for a caller that keeps
+ * its own results (the ledger memoises contact hashes) and would otherwise evict the numbers
+ * decisions reuse with numbers they never read.
+ *
+ * @internal
+ * @param raw - The number as the CRM holds it.
+ * @param defaultCountry - As for {@link normalizePhone}.
+ * @returns The same result as {@link normalizePhone}.
+ */
+export function normalizePhoneNoStore(raw: string, defaultCountry?: string): PhoneInfo {
+  if (typeof raw !== 'string' || raw.length > MAX_INPUT_LENGTH) return UNPARSEABLE;
+  const hit = buckets.get(defaultCountry ?? '')?.get(raw);
+  if (hit !== undefined) {
+    hit.used = true;
+    return hit.info;
+  }
+  return classify(raw, countryCode(defaultCountry));
+}
+
+/**
  * Empties the {@link normalizePhone} cache, so tests and benchmarks can measure the
  * first-seen path.
  *
@@ -189,6 +210,21 @@ function countryCode(country: string | undefined): CountryCode | undefined {
 /** Parses once, types once; retries `00…` as `+…` only when the first reading fails. */
 function classify(raw: string, country: CountryCode | undefined): PhoneInfo {
   const text = /^\s*tel:/i.test(raw) ? raw.replace(/^\s*tel:/i, '') : raw;
+  const french = readFrenchPhone(text, country);
+  if (french === undefined) return classifyWithLibrary(text, country);
+  return french.type === undefined ? INVALID : validPhone(`+33${french.nationalNumber}`, 'FR', '33', french.type);
+}
+
+/**
+ * What libphonenumber-js alone makes of a number, without the cache or the French fast path:
+ * the reference the fast path is tested against.
+ *
+ * @internal
+ * @param text - the number, `tel:` prefix already removed.
+ * @param country - the supported default country, upper-cased, or undefined.
+ * @returns the same as {@link normalizePhone}.
+ */
+export function classifyWithLibrary(text: string, country: CountryCode | undefined): PhoneInfo {
   const first = read(text, country);
   if (first.ok) return first;
   const international = /^\s*00/.exec(text);
@@ -209,14 +245,11 @@ function read(text: string, country: CountryCode | undefined): PhoneInfo {
   // asked (and re-runs the patterns) for the rare untyped case.
   const type = parsed.getType();
   if (type === undefined && !parsed.isValid()) return INVALID;
-  return Object.freeze({
-    ok: true,
-    e164: parsed.number,
-    country: parsed.country,
-    callingCode: parsed.countryCallingCode,
-    type,
-    canReceiveSms: type !== undefined && SMS_PHONE_TYPES.includes(type),
-  });
+  return validPhone(parsed.number, parsed.country, parsed.countryCallingCode, type);
+}
+
+function validPhone(e164: string, country: string | undefined, callingCode: string, type: PhoneType | undefined): ValidPhone {
+  return Object.freeze({ ok: true, e164, country, callingCode, type, canReceiveSms: type !== undefined && SMS_PHONE_TYPES.includes(type) });
 }
 
 function optionsFor(country: CountryCode): { defaultCountry: CountryCode; extract: false } {

@@ -1,54 +1,112 @@
-import { memoize } from '../util/memoize.js';
 import type { CompiledCharter } from '../decision/compile.js';
 import type { Recipient } from '../decision/inputs.js';
 import { normalizeEmail } from '../contact/email.js';
-import { normalizePhone } from '../contact/phone.js';
+import { normalizePhone, normalizePhoneNoStore } from '../contact/phone.js';
 import { createHmac, type KeyedHasher } from './hmac.js';
 
 const MEMO_LIMIT = 50_000;
+/** A memo entry for a contact that is not valid: no hash. */
+const NONE = '';
+const NO_CONTACTS: readonly string[] = Object.freeze([]);
 
-/** Keyed hashes of contacts, as the ledger stores them: never a phone number or email in clear. */
+/** What the ledger needs of one recipient of a mailing: who it goes to, and what to check against the suppression list. */
+export interface RecipientKeys {
+  /** The hash that identifies the delivery: the channel's contact, else the CRM id. */
+  readonly who: string;
+  /** Every valid contact of the recipient, hashed. */
+  readonly contacts: readonly string[];
+}
+
+/**
+ * Keyed hashes of contacts, as the ledger stores them: never a phone number or email in clear.
+ * Each raw contact is normalised and hashed once; the results are memoised by the raw text
+ * as the CRM holds it (per default country for phones), so a recipient seen again costs map
+ * lookups on strings whose hash V8 already caches.
+ */
 export class ContactKeys {
-  /** The keyed hash of a normalised contact such as `tel:+33612345678` (memoised). */
-  readonly hash: (contact: string) => string;
+  private readonly hasher: KeyedHasher;
+  /** Default country → raw phone → hash (`NONE` when the number is not valid). */
+  private readonly phones = new Map<string, Map<string, string>>();
+  private phoneCount = 0;
+  /** Raw email → hash (`NONE` when the address is not valid). */
+  private readonly emails = new Map<string, string>();
+  /** CRM id → hash. */
+  private readonly ids = new Map<string, string>();
 
   constructor(secret: string | Uint8Array) {
-    const hasher: KeyedHasher = createHmac(secret);
-    this.hash = memoize((contact: string) => hasher.hash(contact), MEMO_LIMIT);
+    this.hasher = createHmac(secret);
   }
 
-  /** The normalised phone of a recipient, hashed; undefined when absent or invalid. */
-  phone(raw: string | undefined, country: string | undefined): string | undefined {
+  /** The keyed hash of a normalised contact such as `tel:+33612345678`. */
+  hash(contact: string): string {
+    return this.hasher.hash(contact);
+  }
+
+  /**
+   * The normalised phone of a recipient, hashed; undefined when absent or invalid. `shared`:
+   * parse through the cache decisions read too (when the send goes to this number), rather
+   * than fill it with numbers only the suppression list needs.
+   */
+  phone(raw: string | undefined, country: string | undefined, shared = false): string | undefined {
     if (raw === undefined) return undefined;
-    const phone = normalizePhone(raw, country);
-    return phone.ok ? this.hash(`tel:${phone.e164}`) : undefined;
+    const bucketKey = country ?? '';
+    let bucket = this.phones.get(bucketKey);
+    let hash = bucket?.get(raw);
+    if (hash === undefined) {
+      const phone = shared ? normalizePhone(raw, country) : normalizePhoneNoStore(raw, country);
+      hash = phone.ok ? this.hasher.hash(`tel:${phone.e164}`) : NONE;
+      if (this.phoneCount >= MEMO_LIMIT) {
+        this.phones.clear();
+        this.phoneCount = 0;
+        bucket = undefined;
+      }
+      if (bucket === undefined) {
+        bucket = new Map();
+        this.phones.set(bucketKey, bucket);
+      }
+      bucket.set(raw, hash);
+      this.phoneCount++;
+    }
+    return hash === NONE ? undefined : hash;
   }
 
   /** The normalised email of a recipient, hashed; undefined when absent or invalid. */
   email(raw: string | undefined): string | undefined {
     if (raw === undefined) return undefined;
-    const email = normalizeEmail(raw);
-    return email.ok ? this.hash(`mailto:${email.key}`) : undefined;
+    let hash = this.emails.get(raw);
+    if (hash === undefined) {
+      const email = normalizeEmail(raw);
+      hash = email.ok ? this.hasher.hash(`mailto:${email.key}`) : NONE;
+      if (this.emails.size >= MEMO_LIMIT) this.emails.clear();
+      this.emails.set(raw, hash);
+    }
+    return hash === NONE ? undefined : hash;
+  }
+
+  /** The hash of a CRM id, for recipients without a usable contact and for per-recipient quota keys. */
+  id(id: string): string {
+    let hash = this.ids.get(id);
+    if (hash === undefined) {
+      hash = this.hasher.hash(`id:${id}`);
+      if (this.ids.size >= MEMO_LIMIT) this.ids.clear();
+      this.ids.set(id, hash);
+    }
+    return hash;
   }
 
   /**
-   * Who a delivery goes to, for idempotency: the contact the channel uses when valid, else
-   * the CRM id (the decision refuses such sends anyway).
+   * Who a delivery goes to, for idempotency (the contact the channel uses when valid, else
+   * the CRM id: the decision refuses such sends anyway), and every valid contact of the
+   * recipient for the suppression list. Each contact is hashed once for both.
    */
-  recipient(recipient: Recipient, channel: string, charter: CompiledCharter): string {
+  recipientKeys(recipient: Recipient, channel: string, charter: CompiledCharter): RecipientKeys {
+    const country = recipient.country ?? charter.defaultCountry;
     const kind = charter.channels.get(channel);
-    const country = recipient.country ?? charter.defaultCountry;
-    const contact =
-      kind === 'mobile' || kind === 'phone' ? this.phone(recipient.phone, country)
-      : kind === 'email' ? this.email(recipient.email)
-      : undefined;
-    return contact ?? this.hash(`id:${recipient.id}`);
-  }
-
-  /** Every valid contact of a recipient, hashed: what the suppression list is checked against. */
-  contacts(recipient: Recipient, charter: CompiledCharter): string[] {
-    const country = recipient.country ?? charter.defaultCountry;
-    return [this.phone(recipient.phone, country), this.email(recipient.email)].filter((hash): hash is string => hash !== undefined);
+    const phone = this.phone(recipient.phone, country, kind === 'mobile' || kind === 'phone');
+    const email = this.email(recipient.email);
+    const contact = kind === 'mobile' || kind === 'phone' ? phone : kind === 'email' ? email : undefined;
+    const contacts = phone === undefined ? (email === undefined ? NO_CONTACTS : [email]) : email === undefined ? [phone] : [phone, email];
+    return { who: contact ?? this.id(recipient.id), contacts };
   }
 
   /** A quota key with its recipient part (a CRM id) replaced by a keyed hash. */
@@ -56,7 +114,7 @@ export class ContactKeys {
     if (!key.includes('recipient=')) return key;
     return key
       .split('|')
-      .map((part) => (part.startsWith('recipient=') ? `recipient=#${this.hash(`id:${decodeURIComponent(part.slice(10))}`)}` : part))
+      .map((part) => (part.startsWith('recipient=') ? `recipient=#${this.id(decodeURIComponent(part.slice(10)))}` : part))
       .join('|');
   }
 }

@@ -4,7 +4,8 @@
  * async round trip of Web Crypto. Checked against `node:crypto` in the tests.
  */
 
-const K = new Uint32Array([
+// Int32Array, not Uint32Array: words read back as small integers, never as heap numbers.
+const K = new Int32Array([
   0x428a2f98, 0x71374491, 0xb5c0fbcf, 0xe9b5dba5, 0x3956c25b, 0x59f111f1, 0x923f82a4, 0xab1c5ed5, 0xd807aa98, 0x12835b01,
   0x243185be, 0x550c7dc3, 0x72be5d74, 0x80deb1fe, 0x9bdc06a7, 0xc19bf174, 0xe49b69c1, 0xefbe4786, 0x0fc19dc6, 0x240ca1cc,
   0x2de92c6f, 0x4a7484aa, 0x5cb0a9dc, 0x76f988da, 0x983e5152, 0xa831c66d, 0xb00327c8, 0xbf597fc7, 0xc6e00bf3, 0xd5a79147,
@@ -13,11 +14,15 @@ const K = new Uint32Array([
   0x2748774c, 0x34b0bcb5, 0x391c0cb3, 0x4ed8aa4a, 0x5b9cca4f, 0x682e6ff3, 0x748f82ee, 0x78a5636f, 0x84c87814, 0x8cc70208,
   0x90befffa, 0xa4506ceb, 0xbef9a3f7, 0xc67178f2,
 ]);
-const INITIAL = new Uint32Array([0x6a09e667, 0xbb67ae85, 0x3c6ef372, 0xa54ff53a, 0x510e527f, 0x9b05688c, 0x1f83d9ab, 0x5be0cd19]);
+const INITIAL = new Int32Array([0x6a09e667, 0xbb67ae85, 0x3c6ef372, 0xa54ff53a, 0x510e527f, 0x9b05688c, 0x1f83d9ab, 0x5be0cd19]);
 const BLOCK = 64;
-const schedule = new Uint32Array(64);
-const work = new Uint32Array(8);
+const schedule = new Int32Array(64);
+const work = new Int32Array(8);
 const tail = new Uint8Array(2 * BLOCK);
+// The outer block of an HMAC: 8 digest words, then the padding of a 64 + 32-byte message.
+const outerBlock = new Int32Array(16);
+outerBlock[8] = 0x80000000 | 0;
+outerBlock[15] = (BLOCK + 32) * 8;
 let buffer = new Uint8Array(256);
 
 /** A keyed hasher: `hash(text)` is the hex HMAC-SHA-256 of the UTF-8 text under the key. */
@@ -46,15 +51,21 @@ export function createHmac(key: string | Uint8Array): KeyedHasher {
   compress(innerState, inner, 0);
   const outerState = INITIAL.slice();
   compress(outerState, outer, 0);
-  const digest = new Uint8Array(32);
   return {
     hash(text) {
-      const length = encodeUtf8(text);
       work.set(innerState);
-      finish(work, buffer, length, BLOCK);
-      wordsToBytes(work, digest);
+      // A short ASCII text (any contact) fits one padded block, written straight as words.
+      if (asciiBlock(text)) {
+        compressWords(work, blockWords);
+      } else {
+        // Encode first: it may replace `buffer` with a larger one.
+        const length = encodeUtf8(text);
+        finish(work, buffer, length, BLOCK);
+      }
+      // The outer message is the 32-byte inner digest: one block, its padding fixed.
+      for (let i = 0; i < 8; i++) outerBlock[i] = work[i]!;
       work.set(outerState);
-      finish(work, digest, 32, BLOCK);
+      compressWords(work, outerBlock);
       return hex(work);
     },
   };
@@ -70,7 +81,7 @@ export function sha256(data: Uint8Array): Uint8Array {
 }
 
 /** Absorbs `data[0, length)` into `state`, which already holds `prefixLength` bytes, and pads. */
-function finish(state: Uint32Array, data: Uint8Array, length: number, prefixLength: number): void {
+function finish(state: Int32Array, data: Uint8Array, length: number, prefixLength: number): void {
   const full = length - (length % BLOCK);
   for (let offset = 0; offset < full; offset += BLOCK) compress(state, data, offset);
   const rest = length - full;
@@ -127,16 +138,42 @@ function writeWord(bytes: Uint8Array, offset: number, word: number): void {
   bytes[offset + 3] = word & 0xff;
 }
 
-function wordsToBytes(words: Uint32Array, out: Uint8Array): void {
+function wordsToBytes(words: Int32Array, out: Uint8Array): void {
   for (let i = 0; i < 8; i++) writeWord(out, i * 4, words[i]!);
 }
 
-function compress(state: Uint32Array, block: Uint8Array, offset: number): void {
-  const w = schedule;
+function compress(state: Int32Array, block: Uint8Array, offset: number): void {
   for (let i = 0; i < 16; i++) {
     const j = offset + i * 4;
-    w[i] = (block[j]! << 24) | (block[j + 1]! << 16) | (block[j + 2]! << 8) | block[j + 3]!;
+    blockWords[i] = (block[j]! << 24) | (block[j + 1]! << 16) | (block[j + 2]! << 8) | block[j + 3]!;
   }
+  compressWords(state, blockWords);
+}
+
+const blockWords = new Int32Array(16);
+
+/**
+ * Writes `text` into `blockWords` as the last block of the inner hash (after the 64-byte
+ * key block), padding included, when it is ASCII and at most 55 bytes; false otherwise.
+ */
+function asciiBlock(text: string): boolean {
+  const length = text.length;
+  if (length > 55) return false;
+  blockWords.fill(0);
+  for (let i = 0; i < length; i++) {
+    const code = text.charCodeAt(i);
+    if (code >= 0x80) return false;
+    blockWords[i >> 2]! |= code << (24 - 8 * (i & 3));
+  }
+  blockWords[length >> 2]! |= 0x80 << (24 - 8 * (length & 3));
+  blockWords[15] = (BLOCK + length) * 8;
+  return true;
+}
+
+/** One SHA-256 compression of a block given as 16 big-endian words. */
+function compressWords(state: Int32Array, words: Int32Array): void {
+  const w = schedule;
+  for (let i = 0; i < 16; i++) w[i] = words[i]!;
   for (let i = 16; i < 64; i++) {
     const a = w[i - 15]!;
     const b = w[i - 2]!;
@@ -169,13 +206,16 @@ function compress(state: Uint32Array, block: Uint8Array, offset: number): void {
   state[7] = (state[7]! + h) | 0;
 }
 
-const HEX = Array.from({ length: 256 }, (_, i) => i.toString(16).padStart(2, '0'));
+const HEX_DIGITS = new Uint8Array([0x30, 0x31, 0x32, 0x33, 0x34, 0x35, 0x36, 0x37, 0x38, 0x39, 0x61, 0x62, 0x63, 0x64, 0x65, 0x66]);
+const hexBytes = new Uint8Array(64);
+const ascii = new TextDecoder();
 
-function hex(words: Uint32Array): string {
-  let out = '';
+// One decode of 64 ASCII bytes gives a flat string; 32 concatenations gave a rope that every
+// map lookup then had to flatten (twice the cost of the whole hash).
+function hex(words: Int32Array): string {
   for (let i = 0; i < 8; i++) {
     const word = words[i]!;
-    out += HEX[word >>> 24]! + HEX[(word >>> 16) & 0xff]! + HEX[(word >>> 8) & 0xff]! + HEX[word & 0xff]!;
+    for (let j = 0; j < 8; j++) hexBytes[i * 8 + j] = HEX_DIGITS[(word >>> (28 - 4 * j)) & 15]!;
   }
-  return out;
+  return ascii.decode(hexBytes);
 }

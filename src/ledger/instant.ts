@@ -1,4 +1,5 @@
 import { isInstant } from '../decision/validate-input.js';
+import { memoize } from '../util/memoize.js';
 
 /**
  * Reads the instant a ledger call is made at: a Date, epoch milliseconds, or an ISO 8601
@@ -16,3 +17,9 @@ export function readInstant(value: Date | string | number | undefined): number |
 
 /** The message of the error thrown for an unreadable instant. */
 export const UNREADABLE_INSTANT = 'must be a Date, an epoch in milliseconds or an ISO 8601 instant with an offset, such as 2013-05-20T10:00:00+02:00';
+
+/**
+ * An instant as ISO 8601, as the audit log writes it. Memoised: a mailing's deliveries,
+ * reservations and commits share a few instants, and formatting one costs about a microsecond.
+ */
+export const isoInstant: (time: number) => string = memoize((time: number) => new Date(time).toISOString(), 256);

@@ -5,15 +5,15 @@ import { canSend } from '../decision/can-send.js';
 import { compileCharter, type CompiledCharter } from '../decision/compile.js';
 import type { Message, Recipient } from '../decision/inputs.js';
 import { plannedQuotaQueries } from '../decision/quota-queries.js';
-import type { Decision, ReasonCode, UsageView } from '../decision/types.js';
-import { isMessage, isRecipient } from '../decision/validate-input.js';
+import type { Decision, QuotaQuery, ReasonCode, UsageView } from '../decision/types.js';
+import { isMessage } from '../decision/validate-input.js';
 import { CharterguardError, LedgerUnavailableError } from '../errors.js';
 import { ContactKeys, randomSecret } from './contact-keys.js';
 import { auditEvent, conflictDecision, counterKey, decideBatch, type PlannedDelivery } from './decide-batch.js';
 import { memoryStore } from './memory-store.js';
 import { makeReservation, type Reservation } from './reservation.js';
 import type { AuditEvent, LedgerStore, QuotaCounter, ReservationRequest } from './store.js';
-import { readInstant, UNREADABLE_INSTANT } from './instant.js';
+import { isoInstant, readInstant, UNREADABLE_INSTANT } from './instant.js';
 import { usageView } from './usage-view.js';
 
 /** Options of {@link createLedger}. */
@@ -132,13 +132,15 @@ export function createLedger(options: LedgerOptions): Ledger {
   const ttl = options.ttl ?? DEFAULT_TTL;
   if (!(ttl > 0)) throw new CharterguardError(`ttl must be a positive number of milliseconds, got ${String(ttl)}`);
   const keys = new ContactKeys(options.secret ?? randomSecret());
+  const countsChannel = quotaChannels(charter);
   const guarded = <T>(operation: () => Promise<T>) => guard(operation);
   // Stores count only live units whatever is marked; the sweep logs the `expired` events and tidies up.
   let sweptAt = -Infinity;
-  const sweep = async (now: number) => {
-    if (now < sweptAt + SWEEP_EVERY) return;
+  // Not async: a call that has nothing to sweep costs no promise.
+  const sweep = (now: number): Promise<unknown> | undefined => {
+    if (now < sweptAt + SWEEP_EVERY) return undefined;
     sweptAt = now;
-    await guarded(() => store.expire(now));
+    return guarded(() => store.expire(now));
   };
 
   const authorizeMany = async (message: Message, recipients: readonly Recipient[], authorizeOptions: AuthorizeOptions = {}) => {
@@ -147,60 +149,58 @@ export function createLedger(options: LedgerOptions): Ledger {
     if (now === undefined || !isMessage(message)) {
       // Nothing to count: let the engine say what is wrong with the input, and log the refusals.
       const refused = recipients.map((recipient) => ({ decision: canSend(message, recipient, { charter, now: authorizeOptions.now as never }) }));
-      const at = now ?? Date.now();
+      const at = isoInstant(now ?? Date.now());
       await guarded(() => store.append(refused.map(({ decision }) => auditEvent(decision, message, undefined, at))));
       return refused;
     }
-    await sweep(now);
+    const sweeping = sweep(now);
+    if (sweeping !== undefined) await sweeping;
+    const at = isoInstant(now);
+    const expiresAt = now + ttl;
+    const expiresAtIso = isoInstant(expiresAt);
     const results: (Authorization | undefined)[] = new Array(recipients.length);
-    let pending = recipients.map((_, index) => index);
-    for (let attempt = 1; pending.length > 0; attempt++) {
-      const planned = pending.map((index) => plan(compiled, charter, keys, message, recipients[index]!, now));
-      const counters = uniqueCounters(planned);
+    // The recipients still to decide: all of them, then those whose reservation lost a race.
+    let pending: readonly number[] | undefined;
+    for (let attempt = 1; pending === undefined || pending.length > 0; attempt++) {
+      const batch = planBatch(compiled, charter, keys, message, recipients, pending, now, countsChannel(message.channel));
       const snapshot = await guarded(() =>
-        store.snapshot({
-          now,
-          messageId: message.id,
-          counters,
-          deliveries: planned.flatMap((item) => (item.deliveryKey === undefined ? [] : [item.deliveryKey])),
-          contacts: [...new Set(planned.flatMap((item) => item.contacts))],
-          channel: message.channel,
-        }),
+        store.snapshot({ now, messageId: message.id, counters: batch.counters, deliveries: batch.deliveries, contacts: batch.contacts, channel: message.channel }),
       );
-      const decided = decideBatch({ charter, message, planned, counters, snapshot, now, overrides, keys });
+      const decided = decideBatch({ charter, message, planned: batch.planned, counters: batch.counters, snapshot, now, at, overrides, keys });
       const reservations: ReservationRequest[] = [];
       const events: AuditEvent[] = [];
       // Refusals that count on an earlier reservation of this batch: final only once it is taken.
-      const held = new Set<number>();
-      decided.forEach((item, position) => {
+      const held: boolean[] = new Array(decided.length).fill(false);
+      for (let position = 0; position < decided.length; position++) {
+        const item = decided[position]!;
         if (item.reservation) reservations.push(item.reservation);
-        else if (reservations.length > 0 && restsOnBatch(item.decision)) held.add(position);
-        else events.push(...item.events);
-      });
-      const expiresAt = now + ttl;
+        else if (reservations.length > 0 && restsOnBatch(item.decision)) held[position] = true;
+        else for (const event of item.events) events.push(event);
+      }
       const outcomes = await guarded(() => store.reserve({ now, expiresAt, reservations, events }));
       const retry: number[] = [];
       const late: AuditEvent[] = [];
       let lost = false;
       let next = 0;
-      decided.forEach((item, position) => {
-        const index = pending[position]!;
+      for (let position = 0; position < decided.length; position++) {
+        const item = decided[position]!;
+        const index = pending === undefined ? position : pending[position]!;
         if (!item.reservation) {
-          if (held.has(position)) {
+          if (held[position]) {
             // An earlier delivery lost its race: the units this refusal counted on were never taken.
             if (lost && attempt < MAX_ATTEMPTS) {
               retry.push(index);
-              return;
+              continue;
             }
-            late.push(...item.events);
+            for (const event of item.events) late.push(event);
           }
           results[index] = { decision: item.decision };
-          return;
+          continue;
         }
         const outcome = outcomes[next++];
         if (outcome?.ok) {
-          results[index] = { decision: item.decision, reservation: makeReservation(store, item.reservation, expiresAt, guarded) };
-          return;
+          results[index] = { decision: item.decision, reservation: makeReservation(store, item.reservation, expiresAtIso, guarded) };
+          continue;
         }
         lost = true;
         if (attempt < MAX_ATTEMPTS) {
@@ -209,9 +209,9 @@ export function createLedger(options: LedgerOptions): Ledger {
         } else {
           const refused = conflictDecision(item.decision, outcome?.conflict, charter);
           results[index] = { decision: refused };
-          late.push(auditEvent(refused, message, item.reservation.recipient, now));
+          late.push(auditEvent(refused, message, item.reservation.recipient, at));
         }
-      });
+      }
       if (late.length > 0) await guarded(() => store.append(late));
       pending = retry;
     }
@@ -270,32 +270,87 @@ export function createLedger(options: LedgerOptions): Ledger {
   }
 }
 
-function plan(compiled: CompiledCharter, charter: Charter, keys: ContactKeys, message: Message, recipient: Recipient, now: number): PlannedDelivery {
-  if (!isRecipient(recipient)) return { recipient, queries: [], contacts: [] };
-  const who = keys.recipient(recipient, message.channel, compiled);
-  return {
-    recipient,
-    who,
-    deliveryKey: `${message.id}|${who}`,
-    queries: plannedQuotaQueries(message, recipient, charter, now).map((query) => ({ ...query, key: keys.quotaKey(query.key) })),
-    contacts: keys.contacts(recipient, compiled),
-  };
+/** The deliveries of one attempt, planned, with what the store must read for them. */
+interface PlannedBatch {
+  readonly planned: PlannedDelivery[];
+  /** Each counter the decisions read, once. */
+  readonly counters: QuotaCounter[];
+  readonly deliveries: string[];
+  /** The recipients' contact hashes (a contact shared by two recipients is listed twice: harmless, and cheaper than a set). */
+  readonly contacts: string[];
+}
+
+/**
+ * Plans the recipients at `pending` (all when undefined): keys, counters and contacts, in one
+ * pass. `counted` is false when no quota rule can select the message's channel: then no
+ * decision reads a counter, and the engine is not asked which.
+ */
+function planBatch(
+  compiled: CompiledCharter,
+  charter: Charter,
+  keys: ContactKeys,
+  message: Message,
+  recipients: readonly Recipient[],
+  pending: readonly number[] | undefined,
+  now: number,
+  counted: boolean,
+): PlannedBatch {
+  const count = pending === undefined ? recipients.length : pending.length;
+  const planned = new Array<PlannedDelivery>(count);
+  const seenCounters = new Set<string>();
+  const counters: QuotaCounter[] = [];
+  const deliveries: string[] = [];
+  const contacts: string[] = [];
+  // Most recipients of a mailing read the same counters: compare with the last one before the set.
+  let lastCounter = '';
+  for (let k = 0; k < count; k++) {
+    const recipient = recipients[pending === undefined ? k : pending[k]!]!;
+    // Only the fields hashed here are checked; the decision validates the rest (see decideBatch).
+    if (!hasContactFields(recipient)) {
+      planned[k] = { recipient, contacts: NO_CONTACTS };
+      continue;
+    }
+    const { who, contacts: hashes } = keys.recipientKeys(recipient, message.channel, compiled);
+    const deliveryKey = `${message.id}|${who}`;
+    deliveries.push(deliveryKey);
+    for (const hash of hashes) contacts.push(hash);
+    const queries = counted ? plannedQuotaQueries(message, recipient, charter, now) : NO_QUERIES;
+    for (let q = 0; q < queries.length; q++) {
+      const query = queries[q]!;
+      const key = keys.quotaKey(query.key);
+      const id = counterKey(query.ruleId, key, query.since);
+      if (id === lastCounter || seenCounters.has(id)) continue;
+      lastCounter = id;
+      seenCounters.add(id);
+      counters.push(query.since === undefined ? { ruleId: query.ruleId, key, count: query.count } : { ruleId: query.ruleId, key, count: query.count, since: query.since });
+    }
+    planned[k] = { recipient, who, deliveryKey, contacts: hashes };
+  }
+  return { planned, counters, deliveries, contacts };
+}
+
+const NO_CONTACTS: readonly string[] = Object.freeze([]);
+const NO_QUERIES: readonly QuotaQuery[] = Object.freeze([]);
+
+/** Whether some quota rule of the charter may select sends on a channel (a `when` without `channels` selects all). */
+function quotaChannels(charter: Charter): (channel: string) => boolean {
+  const quotas = charter.rules.filter((rule) => rule.kind === 'quota');
+  if (quotas.some((rule) => rule.when?.channels === undefined)) return () => true;
+  const channels = new Set<string>(quotas.flatMap((rule) => rule.when?.channels ?? []));
+  return (channel) => channels.has(channel);
+}
+
+/** Whether the fields the contact keys read have the types they need. */
+function hasContactFields(recipient: unknown): recipient is Recipient {
+  if (typeof recipient !== 'object' || recipient === null) return false;
+  const { id, phone, email, country } = recipient as Record<string, unknown>;
+  return typeof id === 'string' && (phone === undefined || typeof phone === 'string') && (email === undefined || typeof email === 'string') && (country === undefined || typeof country === 'string');
 }
 
 /** Whether a refusal may come from the batch's own earlier deliveries (their quota units or delivery keys). */
 function restsOnBatch(decision: Decision): boolean {
-  return decision.reasons.some((reason) => reason.code === 'QUOTA_EXCEEDED' || reason.code === 'DUPLICATE_DELIVERY');
-}
-
-function uniqueCounters(planned: readonly PlannedDelivery[]): QuotaCounter[] {
-  const seen = new Map<string, QuotaCounter>();
-  for (const item of planned) {
-    for (const query of item.queries) {
-      const id = counterKey(query.ruleId, query.key, query.since);
-      if (!seen.has(id)) seen.set(id, query.since === undefined ? { ruleId: query.ruleId, key: query.key, count: query.count } : { ruleId: query.ruleId, key: query.key, count: query.count, since: query.since });
-    }
-  }
-  return [...seen.values()];
+  for (const reason of decision.reasons) if (reason.code === 'QUOTA_EXCEEDED' || reason.code === 'DUPLICATE_DELIVERY') return true;
+  return false;
 }
 
 async function guard<T>(operation: () => Promise<T>): Promise<T> {

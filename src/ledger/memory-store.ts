@@ -13,12 +13,13 @@ import type {
   SnapshotRequest,
   SuppressionEntry,
 } from './store.js';
+import { Counter } from './memory-counter.js';
 
 /**
  * A ledger store in memory: zero set-up, the default of `createLedger`. Every operation
  * runs without awaiting in between, so each reservation is atomic within the process.
  * Its state is lost with the process; use the SQLite or PostgreSQL store to keep it or
- * to share it between workers.
+ * to share it between workers. Audit events handed to it are kept as they are, frozen.
  *
  * @returns a fresh, empty store.
  * @example
@@ -35,47 +36,11 @@ interface Reservation {
   readonly messageId: string;
   readonly recipient: string;
   readonly deliveryKey: string;
-  readonly counters: readonly string[];
+  /** The counters holding its units. */
+  readonly counters: readonly Counter[];
   readonly at: number;
   readonly expiresAt: number;
   state: 'pending' | 'committed' | 'released' | 'expired';
-}
-
-/** The live units of one quota counter. */
-class Counter {
-  /** Reservation id → its mailing and time. */
-  readonly units = new Map<string, { messageId: string; at: number }>();
-  /** Mailing → number of its live units here. */
-  readonly messages = new Map<string, number>();
-
-  add(id: string, messageId: string, at: number): void {
-    this.units.set(id, { messageId, at });
-    this.messages.set(messageId, (this.messages.get(messageId) ?? 0) + 1);
-  }
-
-  remove(id: string): void {
-    const unit = this.units.get(id);
-    if (!unit) return;
-    this.units.delete(id);
-    const left = (this.messages.get(unit.messageId) ?? 1) - 1;
-    if (left === 0) this.messages.delete(unit.messageId);
-    else this.messages.set(unit.messageId, left);
-  }
-
-  state(counter: QuotaCounter, messageId: string): CounterState {
-    if (counter.since === undefined) {
-      return { used: counter.count === 'messages' ? this.messages.size : this.units.size, counted: this.messages.has(messageId) };
-    }
-    // Rolling window: only units at or after `since` count.
-    const mailings = new Set<string>();
-    let deliveries = 0;
-    for (const unit of this.units.values()) {
-      if (unit.at < counter.since) continue;
-      deliveries++;
-      mailings.add(unit.messageId);
-    }
-    return { used: counter.count === 'messages' ? mailings.size : deliveries, counted: mailings.has(messageId) };
-  }
 }
 
 class MemoryStore implements LedgerStore {
@@ -90,33 +55,51 @@ class MemoryStore implements LedgerStore {
 
   async snapshot(request: SnapshotRequest): Promise<Snapshot> {
     this.sweep(request.now);
-    return {
-      counters: request.counters.map((counter) => this.counterState(counter, request.messageId)),
-      deliveries: new Set(request.deliveries.filter((key) => this.deliveries.has(key))),
-      suppressed: new Set(request.contacts.filter((contact) => this.isSuppressed(contact, request.channel, request.now))),
-    };
+    const counters = new Array<CounterState>(request.counters.length);
+    for (let c = 0; c < counters.length; c++) counters[c] = this.counterState(request.counters[c]!, request.messageId);
+    let deliveries: Set<string> | undefined;
+    for (const key of request.deliveries) if (this.deliveries.has(key)) (deliveries ??= new Set()).add(key);
+    let suppressed: Set<string> | undefined;
+    if (this.suppressions.size > 0) {
+      for (const contact of request.contacts) if (this.isSuppressed(contact, request.channel, request.now)) (suppressed ??= new Set()).add(contact);
+    }
+    return { counters, deliveries: deliveries ?? NONE, suppressed: suppressed ?? NONE };
   }
 
   async reserve(request: ReserveRequest): Promise<readonly ReservationOutcome[]> {
     this.sweep(request.now);
-    const outcomes = request.reservations.map((reservation): ReservationOutcome => {
+    const outcomes = new Array<ReservationOutcome>(request.reservations.length);
+    for (let r = 0; r < request.reservations.length; r++) {
+      const reservation = request.reservations[r]!;
       const holder = this.deliveries.get(reservation.deliveryKey);
       // The same reservation asked again (a retry after a lost answer): already taken, nothing more to do.
-      if (holder !== undefined && holder === reservation.id) return { ok: true };
-      if (holder !== undefined || this.reservations.has(reservation.id)) {
-        return { ok: false, conflict: { kind: 'duplicate' } };
+      if (holder !== undefined && holder === reservation.id) {
+        outcomes[r] = TAKEN;
+        continue;
       }
-      for (const unit of reservation.units) {
-        const state = this.counterState(unit, reservation.messageId);
+      if (holder !== undefined || this.reservations.has(reservation.id)) {
+        outcomes[r] = DUPLICATE;
+        continue;
+      }
+      const counters = new Array<Counter>(reservation.units.length);
+      let conflict: ReservationOutcome | undefined;
+      for (let u = 0; u < reservation.units.length; u++) {
+        const unit = reservation.units[u]!;
+        const counter = this.counter(counterId(unit.ruleId, unit.key));
+        counters[u] = counter;
+        const state = counter.state(unit, reservation.messageId);
         // A unit of a mailing already counted takes nothing, even over the limit (after an approval).
         if (unit.count === 'messages' && state.counted) continue;
         if (state.used + 1 > unit.limit) {
-          return { ok: false, conflict: { kind: 'quota', ruleId: unit.ruleId, key: unit.key, used: state.used } };
+          conflict = { ok: false, conflict: { kind: 'quota', ruleId: unit.ruleId, key: unit.key, used: state.used } };
+          break;
         }
       }
-      const counters = reservation.units.map((unit) => counterId(unit.ruleId, unit.key));
-      for (const id of counters) this.counter(id).add(reservation.id, reservation.messageId, request.now);
-      this.reservations.set(reservation.id, {
+      if (conflict !== undefined) {
+        outcomes[r] = conflict;
+        continue;
+      }
+      const record: Reservation = {
         id: reservation.id,
         messageId: reservation.messageId,
         recipient: reservation.recipient,
@@ -125,12 +108,15 @@ class MemoryStore implements LedgerStore {
         at: request.now,
         expiresAt: request.expiresAt,
         state: 'pending',
-      });
+      };
+      // The record is also the unit each counter keeps: one object per reservation, not one per unit.
+      for (const counter of counters) counter.add(reservation.id, record);
+      this.reservations.set(reservation.id, record);
       this.deliveries.set(reservation.deliveryKey, reservation.id);
       this.pending.push(request.expiresAt, reservation.id);
       this.record(reservation.event);
-      return { ok: true };
-    });
+      outcomes[r] = TAKEN;
+    }
     for (const event of request.events) this.record(event);
     return outcomes;
   }
@@ -173,7 +159,7 @@ class MemoryStore implements LedgerStore {
   async *events(): AsyncIterable<AuditEvent> {
     // A copy of the length: events appended while iterating are not visited.
     const length = this.log.length;
-    for (let i = 0; i < length; i++) yield this.log[i]!;
+    for (let i = 0; i < length; i++) yield Object.freeze({ ...this.log[i]!, seq: i + 1 });
   }
 
   async counters(now: number): Promise<readonly CounterUsage[]> {
@@ -182,13 +168,18 @@ class MemoryStore implements LedgerStore {
     for (const [id, counter] of this.counters_) {
       if (counter.units.size === 0) continue;
       const [ruleId, key] = splitCounterId(id);
-      usage.push({ ruleId, key, units: [...counter.units.values()].map((unit) => ({ ...unit })) });
+      usage.push({ ruleId, key, units: [...counter.units.values()].map((unit) => ({ messageId: unit.messageId, at: unit.at })) });
     }
     return usage;
   }
 
+  /**
+   * Appends an event. The log keeps the caller's object, frozen so it cannot change later;
+   * its `seq` is its position, added when the log is read. A copy per event here cost more
+   * than the rest of a reservation.
+   */
   private record(event: AuditEvent): void {
-    this.log.push(Object.freeze({ ...event, seq: this.log.length + 1 }));
+    this.log.push(Object.freeze(event));
   }
 
   private counterState(counter: QuotaCounter, messageId: string): CounterState {
@@ -233,10 +224,14 @@ class MemoryStore implements LedgerStore {
 
   private drop(reservation: Reservation, state: 'released' | 'expired'): void {
     reservation.state = state;
-    for (const id of reservation.counters) this.counters_.get(id)?.remove(reservation.id);
+    for (const counter of reservation.counters) counter.remove(reservation.id);
     if (this.deliveries.get(reservation.deliveryKey) === reservation.id) this.deliveries.delete(reservation.deliveryKey);
   }
 }
+
+const NONE: ReadonlySet<string> = new Set();
+const TAKEN: ReservationOutcome = Object.freeze({ ok: true });
+const DUPLICATE: ReservationOutcome = Object.freeze({ ok: false, conflict: Object.freeze({ kind: 'duplicate' }) });
 
 function counterId(ruleId: string, key: string): string {
   return `${ruleId}\u0000${key}`;

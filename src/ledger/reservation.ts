@@ -1,6 +1,6 @@
 import { CharterguardError, ReservationExpiredError } from '../errors.js';
-import { readInstant, UNREADABLE_INSTANT } from './instant.js';
-import type { LedgerStore, ReservationRequest } from './store.js';
+import { isoInstant, readInstant, UNREADABLE_INSTANT } from './instant.js';
+import type { AuditEvent, LedgerStore, ReservationRequest } from './store.js';
 
 /** The quota units held for one allowed send until it is committed or released. */
 export interface Reservation {
@@ -18,31 +18,49 @@ export interface Reservation {
 export function makeReservation(
   store: LedgerStore,
   request: ReservationRequest,
-  expiresAt: number,
+  expiresAt: string,
   guarded: <T>(operation: () => Promise<T>) => Promise<T>,
 ): Reservation {
-  const event = (type: 'committed' | 'released', now: number) => ({
-    type,
-    at: new Date(now).toISOString(),
-    messageId: request.messageId,
-    recipient: request.recipient,
-    reservationId: request.id,
-  });
-  return {
-    id: request.id,
-    expiresAt: new Date(expiresAt).toISOString(),
-    async commit(options = {}) {
-      const now = instant(options.now);
-      const [outcome] = await guarded(() => store.settle([{ id: request.id, event: event('committed', now) }], 'commit', now));
-      if (outcome === 'committed' || outcome === 'already-committed') return;
-      throw new ReservationExpiredError(`reservation ${request.id} cannot be committed: it is ${outcome === 'expired' ? 'expired' : outcome === 'unknown' ? 'unknown to the store' : 'released'}; authorize the send again`);
-    },
-    async release(options = {}) {
-      const now = instant(options.now);
-      const [outcome] = await guarded(() => store.settle([{ id: request.id, event: event('released', now) }], 'release', now));
-      if (outcome === 'already-committed') throw new CharterguardError(`reservation ${request.id} was committed: a sent message cannot be released`);
-    },
-  };
+  return new StoreReservation(store, request, expiresAt, guarded);
+}
+
+// A class, not closures: a mailing to 100,000 recipients makes 100,000 of these. Private
+// fields keep the store out of `JSON.stringify(authorization)`, as the closures did.
+class StoreReservation implements Reservation {
+  readonly id: string;
+  readonly expiresAt: string;
+  readonly #store: LedgerStore;
+  // Only what the commit and release events need: a mailing's reservations are kept by the
+  // caller until sent, and the request's units would stay in memory with them.
+  readonly #messageId: string;
+  readonly #recipient: string;
+  readonly #guarded: <T>(operation: () => Promise<T>) => Promise<T>;
+
+  constructor(store: LedgerStore, request: ReservationRequest, expiresAt: string, guarded: <T>(operation: () => Promise<T>) => Promise<T>) {
+    this.id = request.id;
+    this.expiresAt = expiresAt;
+    this.#store = store;
+    this.#messageId = request.messageId;
+    this.#recipient = request.recipient;
+    this.#guarded = guarded;
+  }
+
+  async commit(options: { now?: Date | string | number } = {}): Promise<void> {
+    const now = instant(options.now);
+    const [outcome] = await this.#guarded(() => this.#store.settle([{ id: this.id, event: this.event('committed', now) }], 'commit', now));
+    if (outcome === 'committed' || outcome === 'already-committed') return;
+    throw new ReservationExpiredError(`reservation ${this.id} cannot be committed: it is ${outcome === 'expired' ? 'expired' : outcome === 'unknown' ? 'unknown to the store' : 'released'}; authorize the send again`);
+  }
+
+  async release(options: { now?: Date | string | number } = {}): Promise<void> {
+    const now = instant(options.now);
+    const [outcome] = await this.#guarded(() => this.#store.settle([{ id: this.id, event: this.event('released', now) }], 'release', now));
+    if (outcome === 'already-committed') throw new CharterguardError(`reservation ${this.id} was committed: a sent message cannot be released`);
+  }
+
+  private event(type: 'committed' | 'released', now: number): AuditEvent {
+    return { type, at: isoInstant(now), messageId: this.#messageId, recipient: this.#recipient, reservationId: this.id };
+  }
 }
 
 function instant(value: Date | string | number | undefined): number {

@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { normalizeEmail } from '../../src/contact/email.js';
+import { normalizeEmail, normalizeEmailInFull } from '../../src/contact/email.js';
 
 describe('normalizeEmail', () => {
   it('trims, lower-cases the domain and keeps the case of the local part', () => {
@@ -109,5 +109,48 @@ describe('normalizeEmail', () => {
         expect(normalizeEmail(raw.slice(0, index) + space + raw.slice(index)).ok).toBe(false);
       }),
     );
+  });
+});
+
+describe('the fast path for plain ASCII addresses', () => {
+  const atext = fc.constantFrom(...'abcxyzABCXYZ0189!#$%&\'*+/=?^_`{|}~-');
+  const odd = fc.constantFrom('é', 'É', 'ß', '\u0301', '日', '"', '(', ' ', '\t', '@', ',', ';', '[', ']', '\\', '\u00a0', 'İ', 'K');
+  const char = fc.oneof({ weight: 80, arbitrary: atext }, { weight: 1, arbitrary: odd }, { weight: 3, arbitrary: fc.constant('.') });
+  const word = (min: number, max: number) => fc.string({ unit: char, minLength: min, maxLength: max });
+  const labelChar = fc.oneof({ weight: 60, arbitrary: fc.constantFrom(...'abcxyzABCXYZ0189abcxyz-') }, { weight: 1, arbitrary: odd }, { weight: 1, arbitrary: fc.constant('_') });
+  const label = fc.oneof(
+    { weight: 8, arbitrary: fc.string({ unit: labelChar, minLength: 1, maxLength: 12 }) },
+    { weight: 1, arbitrary: fc.string({ unit: labelChar, minLength: 60, maxLength: 66 }) },
+    { weight: 1, arbitrary: fc.constantFrom('', 'xn--fiq228c', 'xn--franais-xxa', '123', 'Fr', 'f', 'FRANÇAIS', 'co') },
+  );
+  const address = fc
+    .record({
+      local: fc.oneof({ weight: 8, arbitrary: word(1, 20) }, { weight: 1, arbitrary: word(60, 70) }),
+      labels: fc.array(label, { minLength: 1, maxLength: 5 }),
+      tld: fc.constantFrom('fr', 'fr', 'FR', 'org', 'Com', 'de', 'c', 'xn--p1ai', '123', 'fr-', 'museum', 'a'.repeat(63), 'a'.repeat(64)),
+      pad: fc.constantFrom('', '', '', '', ' ', '\n'),
+      padding: fc.nat(200),
+    })
+    .map(({ local, labels, tld, pad, padding }) => `${pad}${local}@${[...labels, tld].join('.')}${pad}`.padStart(padding > 180 ? 250 : 0, 'a'));
+
+  it('gives exactly the full normalisation’s result, over generated addresses valid and not', () => {
+    let ok = 0;
+    fc.assert(
+      fc.property(address, (raw) => {
+        const full = normalizeEmailInFull(raw);
+        if (full.ok) ok++;
+        expect(normalizeEmail(raw)).toEqual(full);
+      }),
+      { numRuns: 20_000 },
+    );
+    // The property must reach valid addresses, where the fast path answers.
+    expect(ok).toBeGreaterThan(2_500);
+  });
+
+  it('agrees at the length limits', () => {
+    const local = 'a'.repeat(64);
+    for (const raw of [`${local}@example.fr`, `${local}b@example.fr`, `${'a'.repeat(60)}@${'b'.repeat(63)}.${'c'.repeat(63)}.${'d'.repeat(62)}.fr`, `x@${'b'.repeat(63)}.${'c'.repeat(63)}.${'d'.repeat(63)}.${'e'.repeat(57)}.fr`]) {
+      expect(normalizeEmail(raw), raw).toEqual(normalizeEmailInFull(raw));
+    }
   });
 });

@@ -30,6 +30,16 @@ describe('sha256 and HMAC-SHA-256', () => {
     }
   });
 
+  it('keeps no state between texts: one hasher over a sequence of short, long and non-ASCII texts', () => {
+    fc.assert(
+      fc.property(fc.array(fc.oneof(fc.string({ maxLength: 60 }), fc.string({ unit: 'binary', maxLength: 300 })), { maxLength: 30 }), (texts) => {
+        const hasher = createHmac('one key for the sequence');
+        for (const text of texts) expect(hasher.hash(text)).toBe(nodeHmac('sha256', 'one key for the sequence').update(text, 'utf8').digest('hex'));
+      }),
+      { numRuns: 300 },
+    );
+  });
+
   it('is reusable: one hasher gives the same digest twice', () => {
     const hasher = createHmac('secret');
     expect(hasher.hash('+33612345678')).toBe(hasher.hash('+33612345678'));

@@ -4,8 +4,8 @@
  * question for the quota engine.
  */
 import { describe, expect, it } from 'vitest';
-import { CharterguardError, CharterError, createLedger, memoryStore, type LedgerStore, type Message } from '../../src/index.js';
-import { charterWith, codes, collect, mail, person, quota, SECRET, T0 } from './fixtures.js';
+import { CharterguardError, CharterError, createLedger, memoryStore, type LedgerStore, type Message, type Recipient } from '../../src/index.js';
+import { charterWith, codes, collect, mail, person, quota, SECRET, T0, text } from './fixtures.js';
 import { hookedStore } from './store-wrappers.js';
 
 const durable = (): LedgerStore => ({ ...hookedStore(memoryStore(), {}), durable: true });
@@ -32,6 +32,23 @@ describe('malformed input', () => {
     expect((await collect(ledger.audit())).map((event) => event.type)).toEqual(['denied', 'denied']);
   });
 
+  it('refuses a malformed recipient of a batch without hashing it into the log, and decides the others', async () => {
+    const ledger = createLedger({ charter: charterWith([quota({ id: 'reach', count: 'deliveries', limit: 5 })]), store: memoryStore() });
+    // Contact fields well-formed (planning hashes them), the rest not: only the decision sees it.
+    const odd = { ...person(2), audiences: 'members' } as unknown as Recipient;
+    const broken = { id: 3, email: ['x'] } as unknown as Recipient;
+    const results = await ledger.authorizeMany(mail('m1'), [person(1), odd, broken, person(4)], { now: T0 });
+    expect(results.map(({ decision }) => codes(decision))).toEqual([['PERMITTED'], ['INVALID_INPUT'], ['INVALID_INPUT'], ['PERMITTED']]);
+    expect(results.map(({ reservation }) => reservation !== undefined)).toEqual([true, false, false, true]);
+    const events = await collect(ledger.audit());
+    expect(events.map((event) => [event.type, event.recipient === undefined])).toEqual([
+      ['authorized', false],
+      ['authorized', false],
+      ['denied', true],
+      ['denied', true],
+    ]);
+  });
+
   it('reads `now` as canSend does: an ISO string without an offset is refused, not read in the machine’s zone', async () => {
     const ledger = createLedger({ charter: charterWith([]), store: memoryStore() });
     const { decision, reservation } = await ledger.authorize(mail('m1'), person(1), { now: '2013-05-20T10:00' });
@@ -47,6 +64,37 @@ describe('malformed input', () => {
     await expect(ledger.usage({ now: 'yesterday' })).rejects.toBeInstanceOf(CharterguardError);
     await expect(ledger.expire({ now: Number.NaN })).rejects.toBeInstanceOf(CharterguardError);
     await expect(ledger.optOut({ email: 'person.1@example.org', at: '2013-05-20T10:00' })).rejects.toBeInstanceOf(CharterguardError);
+  });
+});
+
+describe('the ledger’s own checks', () => {
+  it('are listed once in every decision it checks, passing or failing', async () => {
+    const ledger = createLedger({ charter: charterWith([]), store: memoryStore() });
+    await ledger.optOut({ email: 'person.3@example.org', channel: 'email', at: T0 - 1 });
+    const results = await ledger.authorizeMany(mail('m1'), [person(1), person(2), person(1), person(3)], { now: T0 });
+    const ledgerChecks = results.map(({ decision }) => decision.checks.filter((check) => check.ruleId.startsWith('ledger:')).map((check) => `${check.ruleId}=${check.outcome}`));
+    expect(ledgerChecks).toEqual([
+      ['ledger:duplicate=pass', 'ledger:suppression=pass'],
+      ['ledger:duplicate=pass', 'ledger:suppression=pass'],
+      ['ledger:duplicate=fail', 'ledger:suppression=pass'],
+      ['ledger:duplicate=pass', 'ledger:suppression=fail'],
+    ]);
+    expect(results.map(({ decision }) => codes(decision))).toEqual([['PERMITTED'], ['PERMITTED'], ['DUPLICATE_DELIVERY'], ['OPTED_OUT']]);
+  });
+});
+
+describe('quotas limited to some channels', () => {
+  it('reads and reserves their counters on those channels only', async () => {
+    const charter = charterWith([quota({ id: 'one-mail', count: 'deliveries', per: ['recipient'], limit: 1, when: { channels: ['email'] } })]);
+    const ledger = createLedger({ charter, store: memoryStore() });
+    const first = await ledger.authorize(mail('m1'), person(1), { now: T0 });
+    expect(first.decision.quotas).toMatchObject([{ ruleId: 'one-mail', used: 0, consumes: 1 }]);
+    expect(codes((await ledger.authorize(mail('m2'), person(1), { now: T0 })).decision)).toEqual(['QUOTA_EXCEEDED']);
+    const texted = await ledger.authorizeMany(text('t1'), [person(1), person(2)], { now: T0 });
+    expect(texted.map(({ decision }) => [decision.verdict, decision.quotas.length])).toEqual([
+      ['allow', 0],
+      ['allow', 0],
+    ]);
   });
 });
 
