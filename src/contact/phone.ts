@@ -207,9 +207,23 @@ function countryCode(country: string | undefined): CountryCode | undefined {
   return isSupportedCountry(upper) ? upper : undefined;
 }
 
+/** `text` without the spaces and tabs around it. */
+function trimBlanks(text: string): string {
+  let start = 0;
+  let end = text.length;
+  while (start < end && isBlank(text.charCodeAt(start))) start++;
+  while (end > start && isBlank(text.charCodeAt(end - 1))) end--;
+  return start === 0 && end === text.length ? text : text.slice(start, end);
+}
+
+function isBlank(code: number): boolean {
+  return code === 0x20 || code === 0x09;
+}
+
 /** Parses once, types once; retries `00…` as `+…` only when the first reading fails. */
 function classify(raw: string, country: CountryCode | undefined): PhoneInfo {
-  const text = /^\s*tel:/i.test(raw) ? raw.replace(/^\s*tel:/i, '') : raw;
+  // CRM exports often pad numbers with spaces or tabs: the number is what they surround.
+  const text = trimBlanks(/^\s*tel:/i.test(raw) ? raw.replace(/^\s*tel:/i, '') : raw);
   const french = readFrenchPhone(text, country);
   if (french === undefined) return classifyWithLibrary(text, country);
   return french.type === undefined ? INVALID : validPhone(`+33${french.nationalNumber}`, 'FR', '33', french.type);

@@ -127,6 +127,20 @@ describe('normalizePhone', () => {
     expect(normalizePhone('06 12 34 56 78', 'fr')).toMatchObject({ ok: true });
   });
 
+  it('reads a number padded with spaces or tabs as the number itself, by either path', () => {
+    // The French fast path and libphonenumber-js (a UK number, a US one) alike.
+    for (const [padded, plain, country] of [
+      [' +33 6 12 34 56 78 ', '+33 6 12 34 56 78', 'FR'],
+      ['\t0612345678', '0612345678', 'FR'],
+      ['  tel:+33612345678\t', '+33612345678', 'FR'],
+      [' +44 20 7946 0018 ', '+44 20 7946 0018', 'FR'],
+      ['\t(202) 555-0143 ', '(202) 555-0143', 'US'],
+    ] as const) {
+      expect(normalizePhone(padded, country)).toEqual(normalizePhone(plain, country));
+      expect(normalizePhone(padded, country)).toMatchObject({ ok: true });
+    }
+  });
+
   it('keeps results apart per default country', () => {
     expect(normalizePhone('0470 12 34 56', 'BE')).toMatchObject({ ok: true, e164: '+32470123456' });
     expect(normalizePhone('0470 12 34 56', 'FR')).toMatchObject({ ok: true, e164: '+33470123456', type: 'FIXED_LINE' });
