@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { afterAll, describe, expect, it } from 'vitest';
 import { createLedger, LedgerUnavailableError } from '../../src/index.js';
-import { sqliteStore } from '../../src/stores/sqlite.js';
+import { SQLITE_SCHEMA_VERSION, sqliteStore } from '../../src/stores/sqlite.js';
 import { mail, person, SECRET, T0 } from '../ledger/fixtures.js';
 import { testStore } from '../ledger/store-conformance.js';
 import { processContract } from './process-contract.js';
@@ -33,7 +33,8 @@ describe('sqliteStore', () => {
     const db = open();
     await sqliteStore(db).migrate();
     expect(db.pragma('journal_mode', { simple: true })).toBe('wal');
-    expect(db.prepare("SELECT value FROM charterguard_meta WHERE key = 'schema_version'").get()).toEqual({ value: '1' });
+    expect(db.prepare("SELECT value FROM charterguard_meta WHERE key = 'schema_version'").get()).toEqual({ value: String(SQLITE_SCHEMA_VERSION) });
+    expect(SQLITE_SCHEMA_VERSION).toBe(2);
   });
 
   it('migrates idempotently: twice, and from a second connection to the same file', async () => {
@@ -45,7 +46,8 @@ describe('sqliteStore', () => {
     await sqliteStore(other).migrate();
     const tables = db.prepare("SELECT name FROM sqlite_master WHERE type = 'table' AND name LIKE 'charterguard_%' ORDER BY name").all();
     expect(tables.map((row) => (row as { name: string }).name)).toEqual([
-      'charterguard_deliveries',
+      'charterguard_counter_mailings',
+      'charterguard_counters',
       'charterguard_events',
       'charterguard_meta',
       'charterguard_reservations',
