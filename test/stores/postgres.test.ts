@@ -8,7 +8,7 @@ import { createServer, connect, type Server, type Socket } from 'node:net';
 import pg from 'pg';
 import { afterAll, describe, expect, it } from 'vitest';
 import { createLedger, LedgerUnavailableError } from '../../src/index.js';
-import { postgresStore } from '../../src/stores/postgres.js';
+import { POSTGRES_SCHEMA_VERSION, postgresStore } from '../../src/stores/postgres.js';
 import { mail, person, SECRET, T0 } from '../ledger/fixtures.js';
 import { testStore } from '../ledger/store-conformance.js';
 import { processContract } from './process-contract.js';
@@ -44,7 +44,7 @@ describe.skipIf(!url)('postgresStore on a PostgreSQL server (CHARTERGUARD_PG_URL
     try {
       await Promise.all(clients.map((client) => postgresStore(client, { schema }).migrate()));
       const { rows } = await pool.query(`SELECT value FROM ${schema}.meta WHERE key = 'schema_version'`);
-      expect(rows).toEqual([{ value: '1' }]);
+      expect(rows).toEqual([{ value: String(POSTGRES_SCHEMA_VERSION) }]);
     } finally {
       await Promise.all(clients.map((client) => client.end()));
     }
