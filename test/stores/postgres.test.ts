@@ -12,6 +12,7 @@ import { POSTGRES_SCHEMA_VERSION, postgresStore } from '../../src/stores/postgre
 import { mail, person, SECRET, T0 } from '../ledger/fixtures.js';
 import { testStore } from '../ledger/store-conformance.js';
 import { processContract } from './process-contract.js';
+import { postgresProbe } from './running-sums.js';
 import { raceCharter } from './workers/race-setup.js';
 
 const url = process.env.CHARTERGUARD_PG_URL;
@@ -54,7 +55,7 @@ describe.skipIf(!url)('postgresStore on a PostgreSQL server (CHARTERGUARD_PG_URL
     processContract(async () => {
       const schema = fresh();
       await postgresStore(pool, { schema }).migrate();
-      return { spec: { kind: 'postgres', url: url!, schema }, cleanup: async () => undefined };
+      return { spec: { kind: 'postgres', url: url!, schema }, cleanup: async () => undefined, probe: () => postgresProbe(pool, schema) };
     }, 180_000);
   });
 

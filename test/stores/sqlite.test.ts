@@ -8,6 +8,7 @@ import { SQLITE_SCHEMA_VERSION, sqliteStore } from '../../src/stores/sqlite.js';
 import { mail, person, SECRET, T0 } from '../ledger/fixtures.js';
 import { testStore } from '../ledger/store-conformance.js';
 import { processContract } from './process-contract.js';
+import { sqliteProbe } from './running-sums.js';
 import { raceCharter } from './workers/race-setup.js';
 
 const folder = mkdtempSync(join(tmpdir(), 'charterguard-sqlite-'));
@@ -77,7 +78,18 @@ describe('sqliteStore', () => {
 });
 
 describe('sqliteStore shared by processes', () => {
-  processContract(async () => ({ spec: { kind: 'sqlite', file: join(folder, `shared-${++files}.db`) }, cleanup: async () => undefined }));
+  processContract(async () => {
+    const file = join(folder, `shared-${++files}.db`);
+    return {
+      spec: { kind: 'sqlite', file },
+      cleanup: async () => undefined,
+      probe: () => {
+        const db = new Database(file, { timeout: 5_000 });
+        opened.push(db);
+        return sqliteProbe(db);
+      },
+    };
+  });
 });
 
 describe('sqliteStore when the database is unavailable', () => {
