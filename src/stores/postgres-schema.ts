@@ -50,7 +50,7 @@ END
 $migrate$`;
 }
 
-/** Schema 1 (charterguard 0.1): usage counted from the unit rows at every read. */
+/** Schema 1 (the first version of this store): usage counted from the unit rows at every read. */
 function version1(s: string): string {
   return `
   -- One row per quota counter: the row a reservation locks.

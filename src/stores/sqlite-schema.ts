@@ -42,7 +42,7 @@ export function sqliteMigrations(t: SqliteTables): readonly SqliteMigration[] {
   return [(db) => db.exec(version1(t)), (db) => version2(db, t)];
 }
 
-/** Schema 1 (charterguard 0.1): usage counted from the unit rows at every read. */
+/** Schema 1 (the first version of this store): usage counted from the unit rows at every read. */
 function version1(t: SqliteTables): string {
   return `
     CREATE TABLE ${t.reservations} (

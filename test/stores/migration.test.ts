@@ -1,5 +1,5 @@
 /**
- * Upgrading a ledger written by schema 1 (charterguard 0.1, usage counted from unit rows) to
+ * Upgrading a ledger written by schema 1 (the stores' first version: usage counted from unit rows) to
  * schema 2 (running sums): the rows schema 1 left behind, in every state, keep their meaning.
  * Schema 1 is created with its own migration and filled as its code left it.
  */
