@@ -72,7 +72,7 @@ function version1(t: SqliteTables): string {
 /**
  * Schema 2: usage read from running sums instead of counting unit rows, and lookups by
  * small integer keys.
- * - `reservations` gets an increasing integer `rid` (what units point to) and 32-bit hashes
+ * - `reservations` gets an increasing integer `rid` (what units point to, never reused) and 32-bit hashes
  *   of its id and delivery key, indexed instead of the texts. It also replaces the
  *   `deliveries` table: a delivery key's holder is its reservation that is pending or
  *   committed (the store expires due reservations before it claims a key).
@@ -87,7 +87,7 @@ function version1(t: SqliteTables): string {
 function version2(db: SqliteDatabase, t: SqliteTables): void {
   db.exec(`
     CREATE TABLE ${t.reservations}_v2 (
-      rid INTEGER PRIMARY KEY,
+      rid INTEGER PRIMARY KEY AUTOINCREMENT,
       id TEXT NOT NULL,
       id_hash INTEGER NOT NULL,
       message_id TEXT NOT NULL,

@@ -296,7 +296,9 @@ class SqliteStore implements SqliteLedgerStore {
 /** The store's hot statements, written once so their texts are the same strings at every call. */
 function queries(t: SqliteTables) {
   return {
-    nextIds: `SELECT (SELECT coalesce(max(rid), 0) + 1 FROM ${t.reservations}) AS rid, (SELECT coalesce(max(cid), 0) + 1 FROM ${t.counters}) AS cid`,
+    // Row ids are never reused, even after old reservations are deleted (retention).
+    nextIds: `SELECT max(coalesce((SELECT max(rid) FROM ${t.reservations}), 0), coalesce((SELECT seq FROM sqlite_sequence WHERE name = '${t.reservations}'), 0)) + 1 AS rid,
+      (SELECT coalesce(max(cid), 0) + 1 FROM ${t.counters}) AS cid`,
     known: `SELECT 1 FROM ${t.reservations} WHERE id_hash = ? AND id = ?`,
     find: `SELECT rid, message_id, state, expires_at FROM ${t.reservations} WHERE id_hash = ? AND id = ?`,
     holder: `SELECT id FROM ${t.reservations} WHERE key_hash = ? AND delivery_key = ? AND state IN ('pending', 'committed') AND (state = 'committed' OR expires_at > ?)`,

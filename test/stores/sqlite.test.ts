@@ -57,6 +57,18 @@ describe('sqliteStore', () => {
     ]);
   });
 
+  it('never reuses a reservation row id, even after the newest reservations were deleted', async () => {
+    const db = open();
+    const ledger = createLedger({ charter: raceCharter(), store: sqliteStore(db), secret: SECRET });
+    for (const n of [1, 2]) await (await ledger.authorize(mail('m1'), person(n), { now: T0 })).reservation!.release({ now: T0 });
+    const rids = () => db.prepare('SELECT rid FROM charterguard_reservations ORDER BY rid').all().map((row) => (row as { rid: number }).rid);
+    expect(rids()).toEqual([1, 2]);
+    // Retention: released reservations hold nothing and may be deleted.
+    db.exec("DELETE FROM charterguard_reservations WHERE state = 'released'");
+    await ledger.authorize(mail('m1'), person(3), { now: T0 });
+    expect(rids()).toEqual([3]);
+  });
+
   it('keeps stores with different table prefixes apart in one file', async () => {
     const db = open();
     const a = sqliteStore(db, { tablePrefix: 'a_' });
