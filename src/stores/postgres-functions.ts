@@ -98,11 +98,15 @@ export function postgresFunctions(s: string): string {
     -- 1. The delivery keys' rows, created if missing, locked in key order: first in the global
     -- lock order (delivery keys, counters, reservations). Their holders cannot change while we
     -- hold them, so they are read before the counters are locked.
-    INSERT INTO ${s}.deliveries (delivery_key) SELECT k FROM unnest(d_key) k ORDER BY k COLLATE "C"
-      ON CONFLICT (delivery_key) DO UPDATE SET delivery_key = excluded.delivery_key;
-    SELECT coalesce(array_agg(EXISTS (SELECT 1 FROM ${s}.reservations r WHERE r.delivery_key = x.k AND r.state IN ('pending', 'committed')
-        AND ${LIVE('r', 'p_now')}) ORDER BY x.i), '{}') INTO d_live
-      FROM unnest(d_key) WITH ORDINALITY x(k, i);
+    -- A key whose row this batch creates has no reservation yet (every reservation creates its
+    -- key's row first): only the keys that had a row are looked up.
+    WITH claimed AS (
+      INSERT INTO ${s}.deliveries (delivery_key) SELECT k FROM unnest(d_key) k ORDER BY k COLLATE "C"
+        ON CONFLICT (delivery_key) DO UPDATE SET delivery_key = excluded.delivery_key
+        RETURNING delivery_key, xmax = 0 AS created)
+    SELECT coalesce(array_agg(CASE WHEN c.created THEN false ELSE EXISTS (SELECT 1 FROM ${s}.reservations r WHERE r.delivery_key = x.k
+        AND r.state IN ('pending', 'committed') AND ${LIVE('r', 'p_now')}) END ORDER BY x.i), '{}') INTO d_live
+      FROM unnest(d_key) WITH ORDINALITY x(k, i) JOIN claimed c ON c.delivery_key = x.k;
     -- Ids already used, and the key each one holds live if any (a retry of a reservation taken).
     SELECT coalesce(array_agg(r.id IS NOT NULL ORDER BY x.i), '{}'),
            coalesce(array_agg(CASE WHEN r.state IN ('pending', 'committed') AND ${LIVE('r', 'p_now')} THEN r.delivery_key END ORDER BY x.i), '{}')
