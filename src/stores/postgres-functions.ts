@@ -91,7 +91,7 @@ export function postgresFunctions(s: string): string {
     n_m int := greatest(coalesce(cardinality(m_id), 0), 1);
     n_r int := coalesce(cardinality(r_id), 0);
     c_new bigint[]; c_old bigint[]; c_cid bigint[]; used_d bigint[]; used_m bigint[]; counted boolean[]; flags boolean[];
-    d_live boolean[]; d_claim text[]; r_known boolean[]; r_held text[]; r_u0 int[]; id_used boolean[];
+    d_new boolean[]; d_live boolean[]; d_claim text[]; r_known boolean[]; r_held text[]; r_u0 int[]; id_used boolean[];
     taken boolean[]; outcomes text[];
     outcome text; ci int; used bigint; next_unit int := 1;
   BEGIN
@@ -99,14 +99,17 @@ export function postgresFunctions(s: string): string {
     -- lock order (delivery keys, counters, reservations). Their holders cannot change while we
     -- hold them, so they are read before the counters are locked.
     -- A key whose row this batch creates has no reservation yet (every reservation creates its
-    -- key's row first): only the keys that had a row are looked up.
+    -- key's row first): only the keys that had a row are looked up, in a statement of their
+    -- own, whose snapshot is taken once the locks are granted (READ COMMITTED).
     WITH claimed AS (
       INSERT INTO ${s}.deliveries (delivery_key) SELECT k FROM unnest(d_key) k ORDER BY k COLLATE "C"
         ON CONFLICT (delivery_key) DO UPDATE SET delivery_key = excluded.delivery_key
         RETURNING delivery_key, xmax = 0 AS created)
-    SELECT coalesce(array_agg(CASE WHEN c.created THEN false ELSE EXISTS (SELECT 1 FROM ${s}.reservations r WHERE r.delivery_key = x.k
-        AND r.state IN ('pending', 'committed') AND ${LIVE('r', 'p_now')}) END ORDER BY x.i), '{}') INTO d_live
+    SELECT coalesce(array_agg(c.created ORDER BY x.i), '{}') INTO d_new
       FROM unnest(d_key) WITH ORDINALITY x(k, i) JOIN claimed c ON c.delivery_key = x.k;
+    SELECT coalesce(array_agg(CASE WHEN x.created THEN false ELSE EXISTS (SELECT 1 FROM ${s}.reservations r WHERE r.delivery_key = x.k
+        AND r.state IN ('pending', 'committed') AND ${LIVE('r', 'p_now')}) END ORDER BY x.i), '{}') INTO d_live
+      FROM unnest(d_key, d_new) WITH ORDINALITY x(k, created, i);
     -- Ids already used, and the key each one holds live if any (a retry of a reservation taken).
     SELECT coalesce(array_agg(r.id IS NOT NULL ORDER BY x.i), '{}'),
            coalesce(array_agg(CASE WHEN r.state IN ('pending', 'committed') AND ${LIVE('r', 'p_now')} THEN r.delivery_key END ORDER BY x.i), '{}')
