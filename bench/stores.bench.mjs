@@ -3,11 +3,12 @@
 // on SQLite (a file), PGlite (in process) and a real PostgreSQL server when
 // CHARTERGUARD_PG_URL is set. Targets: PostgreSQL ≥ 10,000 deliveries/s with 4 workers via
 // authorizeMany; SQLite ≥ 20,000/s. Misses are printed, never fatal.
+// CHARTERGUARD_BENCH_STORES=sqlite,pglite,server runs only the stores named.
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { isMainThread, parentPort, Worker, workerData } from 'node:worker_threads';
-import { createLedger, defineCharter } from '../dist/index.js';
+import { createLedger, defineCharter, memoryStore } from '../dist/index.js';
 import { int, out } from './lib/report.mjs';
 
 const N = 10_000;
@@ -31,6 +32,9 @@ const mail = (id) => ({ id, channel: 'email', sender: { id: 's1', role: 'candida
 const person = (n) => ({ id: `r${n}`, email: `person.${n}@example.org`, audiences: ['members'] });
 
 async function openStore(spec) {
+  // The reference: a ledger whose store costs (almost) nothing, each worker on its own, to
+  // show how much of a delivery is the ledger and canSend rather than the durable store.
+  if (spec.kind === 'memory') return { store: memoryStore(), close: async () => undefined };
   if (spec.kind === 'sqlite') {
     const { default: Database } = await import('better-sqlite3');
     const { sqliteStore } = await import('../dist/sqlite.js');
@@ -44,11 +48,30 @@ async function openStore(spec) {
   return { store: postgresStore(pool, { schema: spec.schema }), close: () => pool.end() };
 }
 
+/** The store with the time spent in its calls added up (lock waits included): the store's share of a delivery. */
+function timed(inner) {
+  const spent = { ms: 0 };
+  const wrap = (name) => async (...args) => {
+    const start = performance.now();
+    try {
+      return await inner[name](...args);
+    } finally {
+      spent.ms += performance.now() - start;
+    }
+  };
+  const store = { durable: inner.durable, events: () => inner.events() };
+  for (const name of ['snapshot', 'reserve', 'settle', 'expire', 'suppress', 'append', 'counters']) store[name] = wrap(name);
+  return { store, spent };
+}
+
 /** One worker's share: `mode` many (batches of `batch` recipients of one mailing) or single authorizes. */
 async function work({ spec, worker, mode, count, batch }) {
-  const { store, close } = await openStore(spec);
+  const opened = await openStore(spec);
+  const { store, spent } = timed(opened.store);
+  const close = opened.close;
   const ledger = createLedger({ charter, store, secret: 'bench-secret' });
   await ledger.usage({ now: NOW });
+  spent.ms = 0;
   const start = performance.now();
   let allowed = 0;
   const offset = worker * 1_000_000;
@@ -63,7 +86,7 @@ async function work({ spec, worker, mode, count, batch }) {
   }
   const ms = performance.now() - start;
   await close();
-  return { ms, allowed };
+  return { ms, allowed, storeMs: spent.ms };
 }
 
 if (!isMainThread) {
@@ -78,6 +101,7 @@ if (!isMainThread) {
   const admin = url ? new (await import('pg')).default.Pool({ connectionString: url }) : undefined;
   const schemas = [];
   const fresh = async (kind) => {
+    if (kind === 'memory') return { kind };
     if (kind === 'sqlite') return { kind, file: join(folder, `bench-${++files}.db`) };
     const schema = `cg_bench_${process.pid}_${++files}`;
     schemas.push(schema);
@@ -91,7 +115,7 @@ if (!isMainThread) {
     const spec = await fresh(kind);
     // Migrate once up front, as a deploy would.
     const { store, close } = await openStore(spec);
-    await store.migrate();
+    await store.migrate?.();
     await close();
     const start = performance.now();
     let results;
@@ -111,9 +135,13 @@ if (!isMainThread) {
     }
     const seconds = (performance.now() - start) / 1000;
     const allowed = results.reduce((sum, result) => sum + result.allowed, 0);
-    return { rate: (workers * count) / seconds, seconds, allowed };
+    // Per delivery, per worker: wall time, and the part of it spent in store calls.
+    const perDelivery = results.reduce((sum, result) => sum + result.ms, 0) / (workers * count);
+    const inStore = results.reduce((sum, result) => sum + result.storeMs, 0) / (workers * count);
+    return { rate: (workers * count) / seconds, seconds, allowed, perDelivery, inStore };
   };
-  const kinds = ['sqlite', 'pglite', ...(url ? ['server'] : [])];
+  const only = process.env.CHARTERGUARD_BENCH_STORES?.split(',');
+  const kinds = ['memory', 'sqlite', 'pglite', ...(url ? ['server'] : [])].filter((kind) => !only || only.includes(kind));
   if (!url) out('  (CHARTERGUARD_PG_URL not set: the real PostgreSQL server is skipped)');
   const rows = [];
   for (const kind of kinds) {
@@ -122,12 +150,19 @@ if (!isMainThread) {
     const single1 = await run(kind, 1, 'single', SINGLE);
     const single4 = await run(kind, 4, 'single', SINGLE);
     rows.push({ kind, many1, many4, single1, single4 });
-    const line = (label, result) => out(`  ${kind.padEnd(7)} ${label.padEnd(44)} ${int(Math.round(result.rate)).padStart(8)} deliveries/s  (${result.seconds.toFixed(2)} s, ${int(result.allowed)} allowed)`);
+    const line = (label, result) =>
+      out(
+        `  ${kind.padEnd(7)} ${label.padEnd(44)} ${int(Math.round(result.rate)).padStart(8)} deliveries/s  (${result.seconds.toFixed(2)} s, ${int(result.allowed)} allowed; ` +
+          `${(result.perDelivery * 1000).toFixed(0)} µs a delivery per worker, ${(result.inStore * 1000).toFixed(0)} in store calls)`,
+      );
     line(`authorizeMany: 1 mailing × ${int(N)}, one batch`, many1);
     line(`authorizeMany: 4 workers × ${int(N)}, batches of 1,000`, many4);
     line(`authorize: 1 worker × ${int(SINGLE)}`, single1);
     line(`authorize: 4 workers × ${int(SINGLE)}`, single4);
   }
+  out('  (µs a delivery per worker = wall time of a worker / its deliveries; "in store calls" = the part of it inside the');
+  out('  store, lock waits included; the rest is canSend and the ledger. The memory line is that rest with no durable store,');
+  out('  each worker on its own in-memory store.)');
   for (const { kind, many4 } of rows) {
     const target = kind === 'sqlite' ? targets.sqlite : kind === 'server' ? targets.server : undefined;
     if (target) out(`  target ${kind} ≥ ${int(target)}/s with 4 workers via authorizeMany: ${int(Math.round(many4.rate))}/s ${many4.rate >= target ? 'PASS' : 'MISS'}`);

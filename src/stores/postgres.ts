@@ -1,8 +1,8 @@
 /**
  * `charterguard/postgres`: a durable ledger store shared by many workers, over anything with
  * `query(text, params)`: a `pg` Pool or Client, or a PGlite instance. Every operation is one
- * statement (a function the migration installs), so it is one round trip and one transaction,
- * whatever the client: a pool needs no checked-out connection.
+ * statement (a function the migration installs, called with typed arrays), so it is one round
+ * trip and one transaction, whatever the client: a pool needs no checked-out connection.
  */
 import type {
   AuditEvent,
@@ -17,6 +17,7 @@ import type {
   SnapshotRequest,
   SuppressionEntry,
 } from 'charterguard';
+import { arrayLiteral } from './postgres-arrays.js';
 import { postgresMigration } from './postgres-schema.js';
 import { decodeEvent, encodeEvent, groupUnits, sqlName } from './sql-common.js';
 
@@ -84,60 +85,81 @@ class PostgresStore implements PostgresLedgerStore {
   }
 
   async snapshot(request: SnapshotRequest): Promise<Snapshot> {
-    const answer = await this.call<{ counters: [number, number, boolean][]; deliveries: string[]; suppressed: string[] }>('snapshot', {
-      now: request.now,
-      messageId: request.messageId,
-      counters: request.counters.map((counter) => [counter.ruleId, counter.key, counter.since ?? null]),
-      deliveries: request.deliveries,
-      contacts: request.contacts,
-      channel: request.channel,
-    });
+    await this.migrate();
+    const { rows } = await this.client.query(
+      `SELECT o_deliveries, o_mailings, o_counted, o_held, o_suppressed FROM ${this.schema}.snapshot($1::bigint, $2::text, $3::text[], $4::text[], $5::bigint[], $6::text[], $7::text[], $8::text)`,
+      [
+        request.now,
+        request.messageId,
+        arrayLiteral(request.counters.map((counter) => counter.ruleId)),
+        arrayLiteral(request.counters.map((counter) => counter.key)),
+        arrayLiteral(request.counters.map((counter) => counter.since ?? null)),
+        arrayLiteral(request.deliveries),
+        arrayLiteral(request.contacts),
+        request.channel,
+      ],
+    );
+    const answer = rows[0] as { o_deliveries: number[]; o_mailings: number[]; o_counted: boolean[]; o_held: string[]; o_suppressed: string[] };
     return {
-      counters: request.counters.map((counter, index) => {
-        const [deliveries, mailings, counted] = answer.counters[index]!;
-        return { used: Number(counter.count === 'messages' ? mailings : deliveries), counted };
-      }),
-      deliveries: new Set(answer.deliveries),
-      suppressed: new Set(answer.suppressed),
+      counters: request.counters.map((counter, index) => ({
+        used: Number(counter.count === 'messages' ? answer.o_mailings[index] : answer.o_deliveries[index]),
+        counted: answer.o_counted[index] === true,
+      })),
+      deliveries: new Set(answer.o_held),
+      suppressed: new Set(answer.o_suppressed),
     };
   }
 
   async reserve(request: ReserveRequest): Promise<readonly ReservationOutcome[]> {
     if (request.reservations.length === 0 && request.events.length === 0) return [];
+    await this.migrate();
     // Indexes (1-based, as in SQL) into distinct lists, so the function loops over arrays only.
-    const counters = new IndexOf<[string, string, number | null]>((item) => `${item[0]}\u0000${item[1]}\u0000${item[2] ?? ''}`);
+    const counters = new IndexOf<[string, string, number | null, boolean]>((item) => `${item[0]}\u0000${item[1]}\u0000${item[2] ?? ''}\u0000${item[3]}`);
     const messages = new IndexOf<string>((id) => id);
     const deliveries = new IndexOf<string>((key) => key);
-    const units: [number, number, number | null, boolean][] = [];
-    const reservations = request.reservations.map((reservation, position) => {
-      const first = units.length + 1;
+    const r = { id: [] as string[], msg: [] as number[], rec: [] as string[], d: [] as number[], prev: [] as (number | null)[], event: [] as string[], units: [] as number[] };
+    const last = new Map<string, number>();
+    const u = { counter: [] as number[], limit: [] as (number | null)[] };
+    for (const reservation of request.reservations) {
+      r.id.push(reservation.id);
+      r.msg.push(messages.of(reservation.messageId));
+      r.rec.push(reservation.recipient);
+      r.d.push(deliveries.of(reservation.deliveryKey));
+      r.prev.push(last.get(reservation.id) ?? null);
+      last.set(reservation.id, r.id.length);
+      r.event.push(encodeEvent(reservation.event));
+      r.units.push(reservation.units.length);
       for (const unit of reservation.units) {
-        // JSON has no Infinity: an approved overrun has no limit, NULL.
-        const limit = Number.isFinite(unit.limit) ? unit.limit : null;
-        units.push([position + 1, counters.of([unit.ruleId, unit.key, unit.since ?? null]), limit, unit.count === 'messages']);
+        u.counter.push(counters.of([unit.ruleId, unit.key, unit.since ?? null, unit.count === 'messages']));
+        // An approved overrun has no limit: NULL.
+        u.limit.push(Number.isFinite(unit.limit) ? unit.limit : null);
       }
-      return [
-        reservation.id,
-        reservation.messageId,
-        reservation.recipient,
-        reservation.deliveryKey,
-        JSON.parse(encodeEvent(reservation.event)) as unknown,
-        messages.of(reservation.messageId),
-        first,
-        reservation.units.length,
-        deliveries.of(reservation.deliveryKey),
-      ];
-    });
-    const outcomes = await this.call<string[]>('reserve', {
-      now: request.now,
-      expiresAt: request.expiresAt,
-      counters: counters.items,
-      messages: messages.items,
-      deliveries: deliveries.items,
-      reservations,
-      units,
-      events: request.events.map((event) => JSON.parse(encodeEvent(event)) as unknown),
-    });
+    }
+    const { rows } = await this.client.query(
+      `SELECT ${this.schema}.reserve($1::bigint, $2::bigint, $3::text[], $4::text[], $5::bigint[], $6::boolean[], $7::text[], $8::text[],
+        $9::text[], $10::int[], $11::text[], $12::int[], $13::int[], $14::text[], $15::int[], $16::int[], $17::bigint[], $18::text[]) AS answer`,
+      [
+        request.now,
+        request.expiresAt,
+        arrayLiteral(counters.items.map((item) => item[0])),
+        arrayLiteral(counters.items.map((item) => item[1])),
+        arrayLiteral(counters.items.map((item) => item[2])),
+        arrayLiteral(counters.items.map((item) => item[3])),
+        arrayLiteral(messages.items),
+        arrayLiteral(deliveries.items),
+        arrayLiteral(r.id),
+        arrayLiteral(r.msg),
+        arrayLiteral(r.rec),
+        arrayLiteral(r.d),
+        arrayLiteral(r.prev),
+        arrayLiteral(r.event),
+        arrayLiteral(r.units),
+        arrayLiteral(u.counter),
+        arrayLiteral(u.limit),
+        arrayLiteral(request.events.map(encodeEvent)),
+      ],
+    );
+    const outcomes = (rows[0] as { answer: string[] }).answer;
     return outcomes.map((outcome): ReservationOutcome => {
       if (outcome === 'ok') return { ok: true };
       if (outcome === 'duplicate') return { ok: false, conflict: { kind: 'duplicate' } };
@@ -149,15 +171,25 @@ class PostgresStore implements PostgresLedgerStore {
 
   async settle(requests: readonly SettleRequest[], action: 'commit' | 'release', now: number): Promise<readonly SettleOutcome[]> {
     if (requests.length === 0) return [];
-    const payload = { now, action, requests: requests.map(({ id, event }) => ({ id, event: JSON.parse(encodeEvent(event)) as unknown })) };
-    return this.call<SettleOutcome[]>('settle', payload);
+    await this.migrate();
+    const { rows } = await this.client.query(`SELECT ${this.schema}.settle($1::bigint, $2::boolean, $3::text[], $4::text[]) AS answer`, [
+      now,
+      action === 'commit',
+      arrayLiteral(requests.map(({ id }) => id)),
+      arrayLiteral(requests.map(({ event }) => encodeEvent(event))),
+    ]);
+    return (rows[0] as { answer: SettleOutcome[] }).answer;
   }
 
   async expire(now: number): Promise<readonly ExpiredReservation[]> {
     await this.migrate();
-    const { rows } = await this.client.query(`SELECT ${this.schema}.expire($1::bigint) AS answer`, [now]);
-    const answer = parse<[string, string, string, string, number | string][]>((rows[0] as { answer: unknown }).answer);
-    return answer.map(([id, messageId, recipient, , expiredAt]) => ({ id, messageId, recipient, expiredAt: Number(expiredAt) }));
+    const { rows } = await this.client.query(`SELECT o_id, o_message, o_recipient, o_expires::text AS o_expires FROM ${this.schema}.expire($1::bigint)`, [now]);
+    return (rows as { o_id: string; o_message: string; o_recipient: string; o_expires: string }[]).map((row) => ({
+      id: row.o_id,
+      messageId: row.o_message,
+      recipient: row.o_recipient,
+      expiredAt: Number(row.o_expires),
+    }));
   }
 
   async suppress(entries: readonly SuppressionEntry[], events: readonly AuditEvent[]): Promise<void> {
@@ -192,18 +224,13 @@ class PostgresStore implements PostgresLedgerStore {
 
   async counters(now: number): Promise<readonly CounterUsage[]> {
     await this.migrate();
+    const s = this.schema;
     const { rows } = await this.client.query(
-      `SELECT rule_id, key, message_id, at::text AS at FROM ${this.schema}.units WHERE expires_at IS NULL OR expires_at > $1::bigint ORDER BY rule_id, key, at`,
+      `SELECT c.rule_id, c.key, r.message_id, r.at::text AS at FROM ${s}.units u JOIN ${s}.reservations r ON r.rid = u.rid JOIN ${s}.counters c ON c.cid = u.cid
+       WHERE r.state = 'committed' OR (r.state = 'pending' AND r.expires_at > $1::bigint) ORDER BY c.rule_id, c.key, r.at`,
       [now],
     );
     return groupUnits(rows as { rule_id: string; key: string; message_id: string; at: string }[]);
-  }
-
-  /** Calls one of the schema's functions with a JSON payload; returns its JSON answer. */
-  private async call<T>(name: 'snapshot' | 'reserve' | 'settle', payload: unknown): Promise<T> {
-    await this.migrate();
-    const { rows } = await this.client.query(`SELECT ${this.schema}.${name}($1::jsonb) AS answer`, [JSON.stringify(payload)]);
-    return parse<T>((rows[0] as { answer: unknown }).answer);
   }
 }
 
@@ -228,9 +255,4 @@ class IndexOf<T> {
 
 function eventsJson(events: readonly AuditEvent[]): string {
   return `[${events.map(encodeEvent).join(',')}]`;
-}
-
-/** A JSON answer: drivers parse `jsonb` already; some hand back text. */
-function parse<T>(answer: unknown): T {
-  return (typeof answer === 'string' ? JSON.parse(answer) : answer) as T;
 }

@@ -40,3 +40,17 @@ export function sqlName(name: string, what: string): string {
   if (!/^[A-Za-z_][A-Za-z0-9_]{0,40}$/.test(name)) throw new CharterguardError(`${what} must be letters, digits and underscores (at most 41), got '${name}'`);
   return name;
 }
+
+/**
+ * A 32-bit hash of a text (FNV-1a, then murmur3's finaliser), as a signed integer: the key
+ * of the SQLite store's lookup indexes. Four bytes instead of a 40–100 character key keep
+ * those indexes small, and a batch rewrites far fewer of their pages. Never trusted alone:
+ * every lookup also compares the full text, so a collision only costs an extra row read.
+ */
+export function textHash(text: string): number {
+  let hash = 0x811c9dc5;
+  for (let i = 0; i < text.length; i++) hash = Math.imul(hash ^ text.charCodeAt(i), 0x01000193);
+  hash = Math.imul(hash ^ (hash >>> 16), 0x85ebca6b);
+  hash = Math.imul(hash ^ (hash >>> 13), 0xc2b2ae35);
+  return hash ^ (hash >>> 16);
+}

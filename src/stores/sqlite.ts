@@ -16,7 +16,9 @@ import type {
   SnapshotRequest,
   SuppressionEntry,
 } from 'charterguard';
-import { ALL_TIME, decodeEvent, encodeEvent, expiredEvent, groupUnits, sqlName } from './sql-common.js';
+import { decodeEvent, encodeEvent, expiredEvent, groupUnits, sqlName, textHash } from './sql-common.js';
+import { BatchWrite, insertRows } from './sqlite-batch.js';
+import { CounterRead, SqliteCounters } from './sqlite-counters.js';
 import { sqliteMigrations, sqliteTables, type SqliteTables } from './sqlite-schema.js';
 
 /** The part of a prepared statement the store uses (a `better-sqlite3` `Statement` fits). */
@@ -52,7 +54,7 @@ export interface SqliteLedgerStore extends LedgerStore {
 }
 
 /** The schema version this code writes and reads. */
-export const SQLITE_SCHEMA_VERSION = 1;
+export const SQLITE_SCHEMA_VERSION = 2;
 
 /**
  * A durable ledger store in a SQLite database: for one machine, one or several processes.
@@ -74,35 +76,36 @@ export function sqliteStore(db: SqliteDatabase, options: SqliteStoreOptions = {}
   return new SqliteStore(db, sqliteTables(sqlName(options.tablePrefix ?? 'charterguard_', 'tablePrefix')));
 }
 
-interface CounterRead {
-  deliveries: number;
-  mailings: number;
-}
-
 class SqliteStore implements SqliteLedgerStore {
   readonly durable = true;
   private ready = false;
   private readonly statements = new Map<string, SqliteStatement>();
+  private readonly counters_: SqliteCounters;
+  private readonly q: ReturnType<typeof queries>;
 
   constructor(
     private readonly db: SqliteDatabase,
     private readonly t: SqliteTables,
-  ) {}
+  ) {
+    this.counters_ = new SqliteCounters((text) => this.sql(text), t);
+    this.q = queries(t);
+  }
 
   async migrate(): Promise<void> {
     this.migrateNow();
   }
 
   async snapshot(request: SnapshotRequest): Promise<Snapshot> {
+    const { now } = request;
     return this.transaction('BEGIN', () => {
+      // Reads never write: units of reservations due but not swept yet are taken off the sums.
+      const due = this.counters_.due(now);
       const counters = request.counters.map((counter) => {
-        const since = counter.since ?? ALL_TIME;
-        const read = this.readCounter(counter.ruleId, counter.key, since, request.now);
-        return { used: counter.count === 'messages' ? read.mailings : read.deliveries, counted: this.counted(counter.ruleId, counter.key, since, request.messageId, request.now) };
+        const read = this.counters_.read(counter, now, due);
+        return { used: counter.count === 'messages' ? read.mailings : read.deliveries, counted: read.counted(request.messageId) };
       });
-      const live = this.sql(`SELECT 1 FROM ${this.t.deliveries} WHERE delivery_key = ? AND (expires_at IS NULL OR expires_at > ?)`);
-      const deliveries = new Set(request.deliveries.filter((key) => live.get(key, request.now) !== undefined));
-      const suppressed = new Set(request.contacts.filter((contact) => this.isSuppressed(contact, request.channel, request.now)));
+      const deliveries = new Set(request.deliveries.filter((key) => this.holder(key, now) !== undefined));
+      const suppressed = new Set(request.contacts.filter((contact) => this.isSuppressed(contact, request.channel, now)));
       return { counters, deliveries, suppressed };
     });
   }
@@ -111,75 +114,65 @@ class SqliteStore implements SqliteLedgerStore {
     const { now, expiresAt } = request;
     return this.transaction('BEGIN IMMEDIATE', () => {
       // A reservation this batch treats as over must stay over: a late commit (another worker's
-      // clock behind ours) must not bring back units this batch is about to take.
+      // clock behind ours) must not bring back units this batch is about to take. Once swept,
+      // every unit row left is live, so the running sums are exact.
       this.expireDue(now);
-      // Counter reads of this batch, kept up to date as it takes units: one query per counter.
+      const write = new BatchWrite(this.sql(this.q.nextIds).get() as { rid: number; cid: number });
       const reads = new Map<string, CounterRead>();
-      const counted = new Map<string, boolean>();
-      const holder = this.sql(`SELECT reservation_id AS id FROM ${this.t.deliveries} WHERE delivery_key = ? AND (expires_at IS NULL OR expires_at > ?)`);
-      const insertReservation = this.sql(`INSERT INTO ${this.t.reservations} (id, message_id, recipient, delivery_key, at, expires_at, state) VALUES (?, ?, ?, ?, ?, ?, 'pending') ON CONFLICT (id) DO NOTHING`);
-      const claim = this.sql(
-        `INSERT INTO ${this.t.deliveries} (delivery_key, reservation_id, expires_at) VALUES (?, ?, ?) ON CONFLICT (delivery_key) DO UPDATE SET reservation_id = excluded.reservation_id, expires_at = excluded.expires_at`,
-      );
-      const insertUnit = this.sql(`INSERT INTO ${this.t.units} (rule_id, key, at, message_id, expires_at, reservation_id) VALUES (?, ?, ?, ?, ?, ?)`);
+      const cids = new Map<string, number>();
       const outcomes = request.reservations.map((reservation): ReservationOutcome => {
-        const current = holder.get(reservation.deliveryKey, now) as { id: string } | undefined;
-        if (current) return current.id === reservation.id ? { ok: true } : { ok: false, conflict: { kind: 'duplicate' } };
+        const holder = write.claims.get(reservation.deliveryKey) ?? this.holder(reservation.deliveryKey, now);
+        if (holder !== undefined) return holder === reservation.id ? { ok: true } : { ok: false, conflict: { kind: 'duplicate' } };
+        // The id was used before (released or expired): a new attempt comes with a new id.
+        if (write.ids.has(reservation.id) || this.sql(this.q.known).get(textHash(reservation.id), reservation.id) !== undefined) {
+          return { ok: false, conflict: { kind: 'duplicate' } };
+        }
         const states = reservation.units.map((unit) => {
-          const since = unit.since ?? ALL_TIME;
-          const id = `${unit.ruleId}\u0000${unit.key}\u0000${since}`;
+          const id = `${unit.ruleId}\u0000${unit.key}\u0000${unit.since ?? ''}`;
           let read = reads.get(id);
-          if (!read) reads.set(id, (read = this.readCounter(unit.ruleId, unit.key, since, now)));
-          const mailing = `${id}\u0000${reservation.messageId}`;
-          let isCounted = counted.get(mailing);
-          if (isCounted === undefined) counted.set(mailing, (isCounted = this.counted(unit.ruleId, unit.key, since, reservation.messageId, now)));
-          return { unit, read, mailing, isCounted };
+          if (!read) reads.set(id, (read = this.counters_.read(unit, now)));
+          return { unit, read };
         });
-        for (const { unit, read, isCounted } of states) {
+        for (const { unit, read } of states) {
           // A unit of a mailing already counted takes nothing, even over the limit (after an approval).
-          if (unit.count === 'messages' && isCounted) continue;
+          if (unit.count === 'messages' && read.counted(reservation.messageId)) continue;
           const used = unit.count === 'messages' ? read.mailings : read.deliveries;
           if (used + 1 > unit.limit) return { ok: false, conflict: { kind: 'quota', ruleId: unit.ruleId, key: unit.key, used } };
         }
-        const taken = insertReservation.run(reservation.id, reservation.messageId, reservation.recipient, reservation.deliveryKey, now, expiresAt);
-        // The id was used before (released or expired): a new attempt comes with a new id.
-        if (Number(taken.changes) === 0) return { ok: false, conflict: { kind: 'duplicate' } };
-        claim.run(reservation.deliveryKey, reservation.id, expiresAt);
-        for (const { unit, read, mailing, isCounted } of states) {
-          insertUnit.run(unit.ruleId, unit.key, now, reservation.messageId, expiresAt, reservation.id);
-          read.deliveries++;
-          if (!isCounted) {
-            read.mailings++;
-            counted.set(mailing, true);
-          }
+        const rid = write.reservation(reservation, now, expiresAt);
+        for (const { unit, read } of states) {
+          const counter = `${unit.ruleId}\u0000${unit.key}`;
+          let cid = cids.get(counter) ?? read.cid;
+          // A counter this transaction found no row for gets one (the write lock keeps it so).
+          if (cid === undefined) cid = write.counter(unit.ruleId, unit.key);
+          cids.set(counter, cid);
+          read.cid = cid;
+          read.take(reservation.messageId);
+          write.unit(rid, cid, reservation.messageId, now);
         }
-        this.append_([reservation.event]);
         return { ok: true };
       });
-      this.append_(request.events);
+      write.flush((text) => this.sql(text), this.t, request.events);
       return outcomes;
     });
   }
 
   async settle(requests: readonly SettleRequest[], action: 'commit' | 'release', now: number): Promise<readonly SettleOutcome[]> {
     return this.transaction('BEGIN IMMEDIATE', () => {
-      const find = this.sql(`SELECT state, expires_at, delivery_key FROM ${this.t.reservations} WHERE id = ?`);
-      return requests.map(({ id, event }): SettleOutcome => {
-        const row = find.get(id) as { state: string; expires_at: number; delivery_key: string } | undefined;
+      const events: AuditEvent[] = [];
+      const outcomes = requests.map(({ id, event }): SettleOutcome => {
+        const row = this.sql(this.q.find).get(textHash(id), id) as { rid: number; message_id: string; state: string; expires_at: number } | undefined;
         if (!row) return 'unknown';
         if (row.state === 'committed') return 'already-committed';
         if (row.state === 'released') return 'already-released';
         if (row.state === 'expired' || row.expires_at <= now) return 'expired';
-        if (action === 'commit') {
-          this.sql(`UPDATE ${this.t.reservations} SET state = 'committed' WHERE id = ?`).run(id);
-          this.sql(`UPDATE ${this.t.units} SET expires_at = NULL WHERE reservation_id = ?`).run(id);
-          this.sql(`UPDATE ${this.t.deliveries} SET expires_at = NULL WHERE delivery_key = ? AND reservation_id = ?`).run(row.delivery_key, id);
-        } else {
-          this.drop(id, row.delivery_key, 'released');
-        }
-        this.append_([event]);
+        if (action === 'commit') this.sql(this.q.setState).run('committed', row.rid);
+        else this.drop(row.rid, row.message_id, 'released');
+        events.push(event);
         return action === 'commit' ? 'committed' : 'released';
       });
+      this.append_(events);
+      return outcomes;
     });
   }
 
@@ -187,19 +180,16 @@ class SqliteStore implements SqliteLedgerStore {
     return this.transaction('BEGIN IMMEDIATE', () => this.expireDue(now));
   }
 
-  /** Marks the reservations due at `now` expired and logs them; runs inside a transaction. */
+  /** Marks the reservations due at `now` expired and logs them; runs inside a write transaction. */
   private expireDue(now: number): ExpiredReservation[] {
-    {
-      const due = this.sql(
-        `SELECT id, message_id, recipient, delivery_key, expires_at FROM ${this.t.reservations} WHERE state = 'pending' AND expires_at <= ? ORDER BY expires_at, id`,
-      ).all(now) as { id: string; message_id: string; recipient: string; delivery_key: string; expires_at: number }[];
-      return due.map((row) => {
-        this.drop(row.id, row.delivery_key, 'expired');
-        const expired = { id: row.id, messageId: row.message_id, recipient: row.recipient, expiredAt: row.expires_at };
-        this.append_([expiredEvent(expired)]);
-        return expired;
-      });
-    }
+    const due = this.sql(this.q.due).all(now) as { rid: number; id: string; message_id: string; recipient: string; expires_at: number }[];
+    if (due.length === 0) return [];
+    const expired = due.map((row) => {
+      this.drop(row.rid, row.message_id, 'expired');
+      return { id: row.id, messageId: row.message_id, recipient: row.recipient, expiredAt: row.expires_at };
+    });
+    this.append_(expired.map(expiredEvent));
+    return expired;
   }
 
   async suppress(entries: readonly SuppressionEntry[], events: readonly AuditEvent[]): Promise<void> {
@@ -230,20 +220,14 @@ class SqliteStore implements SqliteLedgerStore {
 
   async counters(now: number): Promise<readonly CounterUsage[]> {
     this.migrateNow();
-    const rows = this.sql(`SELECT rule_id, key, message_id, at FROM ${this.t.units} WHERE expires_at IS NULL OR expires_at > ? ORDER BY rule_id, key, at`).all(now);
+    const rows = this.sql(this.q.liveUnits).all(now);
     return groupUnits(rows as { rule_id: string; key: string; message_id: string; at: number }[]);
   }
 
-  private readCounter(ruleId: string, key: string, since: number, now: number): CounterRead {
-    const row = this.sql(
-      `SELECT count(*) AS deliveries, count(DISTINCT message_id) AS mailings FROM ${this.t.units} WHERE rule_id = ? AND key = ? AND at >= ? AND (expires_at IS NULL OR expires_at > ?)`,
-    ).get(ruleId, key, since, now) as CounterRead;
-    return { deliveries: row.deliveries, mailings: row.mailings };
-  }
-
-  private counted(ruleId: string, key: string, since: number, messageId: string, now: number): boolean {
-    const sql = `SELECT 1 FROM ${this.t.units} WHERE rule_id = ? AND key = ? AND at >= ? AND message_id = ? AND (expires_at IS NULL OR expires_at > ?) LIMIT 1`;
-    return this.sql(sql).get(ruleId, key, since, messageId, now) !== undefined;
+  /** The reservation holding a delivery key at `now`, if any. */
+  private holder(deliveryKey: string, now: number): string | undefined {
+    const row = this.sql(this.q.holder).get(textHash(deliveryKey), deliveryKey, now) as { id: string } | undefined;
+    return row?.id;
   }
 
   private isSuppressed(contact: string, channel: string, now: number): boolean {
@@ -254,15 +238,13 @@ class SqliteStore implements SqliteLedgerStore {
   }
 
   /** Gives a reservation's units and delivery key back. */
-  private drop(id: string, deliveryKey: string, state: 'released' | 'expired'): void {
-    this.sql(`UPDATE ${this.t.reservations} SET state = ? WHERE id = ?`).run(state, id);
-    this.sql(`DELETE FROM ${this.t.units} WHERE reservation_id = ?`).run(id);
-    this.sql(`DELETE FROM ${this.t.deliveries} WHERE delivery_key = ? AND reservation_id = ?`).run(deliveryKey, id);
+  private drop(rid: number, messageId: string, state: 'released' | 'expired'): void {
+    this.sql(this.q.setState).run(state, rid);
+    this.counters_.remove(rid, messageId);
   }
 
   private append_(events: readonly AuditEvent[]): void {
-    const insert = this.sql(`INSERT INTO ${this.t.events} (data) VALUES (?)`);
-    for (const event of events) insert.run(encodeEvent(event));
+    insertRows((text) => this.sql(text), `INSERT INTO ${this.t.events} (data) VALUES`, 1, events.map(encodeEvent));
   }
 
   private transaction<T>(begin: 'BEGIN' | 'BEGIN IMMEDIATE', work: () => T): T {
@@ -300,7 +282,7 @@ class SqliteStore implements SqliteLedgerStore {
       const version = row ? Number(row.value) : 0;
       if (version > SQLITE_SCHEMA_VERSION) throw new Error(`the ledger tables are at schema version ${version}, newer than this charterguard (${SQLITE_SCHEMA_VERSION}): upgrade charterguard`);
       const migrations = sqliteMigrations(this.t);
-      for (let next = version + 1; next <= migrations.length; next++) this.db.exec(migrations[next - 1]!);
+      for (let next = version + 1; next <= migrations.length; next++) migrations[next - 1]!(this.db);
       this.db.prepare(`INSERT INTO ${this.t.meta} (key, value) VALUES ('schema_version', ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value`).run(String(migrations.length));
       this.db.exec('COMMIT');
     } catch (error) {
@@ -309,4 +291,20 @@ class SqliteStore implements SqliteLedgerStore {
     }
     this.ready = true;
   }
+}
+
+/** The store's hot statements, written once so their texts are the same strings at every call. */
+function queries(t: SqliteTables) {
+  return {
+    // Row ids are never reused, even after old reservations are deleted (retention).
+    nextIds: `SELECT max(coalesce((SELECT max(rid) FROM ${t.reservations}), 0), coalesce((SELECT seq FROM sqlite_sequence WHERE name = '${t.reservations}'), 0)) + 1 AS rid,
+      (SELECT coalesce(max(cid), 0) + 1 FROM ${t.counters}) AS cid`,
+    known: `SELECT 1 FROM ${t.reservations} WHERE id_hash = ? AND id = ?`,
+    find: `SELECT rid, message_id, state, expires_at FROM ${t.reservations} WHERE id_hash = ? AND id = ?`,
+    holder: `SELECT id FROM ${t.reservations} WHERE key_hash = ? AND delivery_key = ? AND state IN ('pending', 'committed') AND (state = 'committed' OR expires_at > ?)`,
+    setState: `UPDATE ${t.reservations} SET state = ? WHERE rid = ?`,
+    due: `SELECT rid, id, message_id, recipient, expires_at FROM ${t.reservations} WHERE state = 'pending' AND expires_at <= ? ORDER BY expires_at, id`,
+    liveUnits: `SELECT c.rule_id, c.key, r.message_id, r.at FROM ${t.units} u JOIN ${t.reservations} r ON r.rid = u.rid JOIN ${t.counters} c ON c.cid = u.cid
+      WHERE r.state = 'committed' OR r.expires_at > ? ORDER BY c.rule_id, c.key, r.at`,
+  };
 }

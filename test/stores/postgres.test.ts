@@ -8,10 +8,11 @@ import { createServer, connect, type Server, type Socket } from 'node:net';
 import pg from 'pg';
 import { afterAll, describe, expect, it } from 'vitest';
 import { createLedger, LedgerUnavailableError } from '../../src/index.js';
-import { postgresStore } from '../../src/stores/postgres.js';
+import { POSTGRES_SCHEMA_VERSION, postgresStore } from '../../src/stores/postgres.js';
 import { mail, person, SECRET, T0 } from '../ledger/fixtures.js';
 import { testStore } from '../ledger/store-conformance.js';
 import { processContract } from './process-contract.js';
+import { postgresProbe } from './running-sums.js';
 import { raceCharter } from './workers/race-setup.js';
 
 const url = process.env.CHARTERGUARD_PG_URL;
@@ -44,7 +45,7 @@ describe.skipIf(!url)('postgresStore on a PostgreSQL server (CHARTERGUARD_PG_URL
     try {
       await Promise.all(clients.map((client) => postgresStore(client, { schema }).migrate()));
       const { rows } = await pool.query(`SELECT value FROM ${schema}.meta WHERE key = 'schema_version'`);
-      expect(rows).toEqual([{ value: '1' }]);
+      expect(rows).toEqual([{ value: String(POSTGRES_SCHEMA_VERSION) }]);
     } finally {
       await Promise.all(clients.map((client) => client.end()));
     }
@@ -54,8 +55,44 @@ describe.skipIf(!url)('postgresStore on a PostgreSQL server (CHARTERGUARD_PG_URL
     processContract(async () => {
       const schema = fresh();
       await postgresStore(pool, { schema }).migrate();
-      return { spec: { kind: 'postgres', url: url!, schema }, cleanup: async () => undefined };
+      return { spec: { kind: 'postgres', url: url!, schema }, cleanup: async () => undefined, probe: () => postgresProbe(pool, schema) };
     }, 180_000);
+  });
+
+  it("makes a batch that waited for another batch's locks read what that batch took, on a new key and on a counter", { timeout: 30_000 }, async () => {
+    const schema = fresh();
+    await postgresStore(pool, { schema }).migrate();
+    const [a, b] = [new pg.Client({ connectionString: url }), new pg.Client({ connectionString: url })];
+    await Promise.all([a.connect(), b.connect()]);
+    try {
+      const unit = { ruleId: 'reach', key: 'candidate=c1|charter', count: 'deliveries' as const, limit: 1 };
+      const take = (person: string, id: string) => ({
+        now: T0,
+        expiresAt: T0 + 60_000,
+        reservations: [{ id, messageId: 'm1', recipient: person, deliveryKey: `m1|${person}`, units: [unit], event: { type: 'authorized' as const, at: new Date(T0).toISOString(), reservationId: id } }],
+        events: [],
+      });
+      // Both stores migrated already: a migration would wait for A's transaction on its own.
+      const [storeA, storeB] = [postgresStore(a, { schema }), postgresStore(b, { schema })];
+      await Promise.all([storeA.migrate(), storeB.migrate()]);
+      // A takes the last unit and a brand-new delivery key, and has not committed yet.
+      await a.query('BEGIN');
+      expect(await storeA.reserve(take('alice', 'a1'))).toEqual([{ ok: true }]);
+      // B wants the same key, then (another call) the same counter: each waits for A's locks.
+      const sameKey = storeB.reserve(take('alice', 'b1'));
+      await new Promise((resolve) => setTimeout(resolve, 300));
+      await a.query('COMMIT');
+      expect(await sameKey).toEqual([{ ok: false, conflict: { kind: 'duplicate' } }]);
+      await a.query('BEGIN');
+      await storeA.settle([{ id: 'a1', event: { type: 'released', at: new Date(T0).toISOString(), reservationId: 'a1' } }], 'release', T0);
+      expect(await storeA.reserve(take('carol', 'a2'))).toEqual([{ ok: true }]);
+      const sameCounter = storeB.reserve(take('dave', 'b2'));
+      await new Promise((resolve) => setTimeout(resolve, 300));
+      await a.query('COMMIT');
+      expect(await sameCounter).toEqual([{ ok: false, conflict: { kind: 'quota', ruleId: 'reach', key: 'candidate=c1|charter', used: 1 } }]);
+    } finally {
+      await Promise.all([a.end(), b.end()]);
+    }
   });
 
   it('rejects with LedgerUnavailableError while the connection is cut, never allows, and resumes when it is back', { timeout: 60_000 }, async () => {

@@ -9,6 +9,7 @@ import { expect, it } from 'vitest';
 import type { CounterUsage } from '../../src/index.js';
 import { MINUTE, T0 } from '../ledger/fixtures.js';
 import { seededRandom } from '../ledger/store-wrappers.js';
+import { expectSumsMatchRows, type SumsProbe } from './running-sums.js';
 import { LIMITS, openStore, type StoreSpec, type WorkerJob, type WorkerLine } from './workers/race-setup.js';
 
 const WORKER = fileURLToPath(new URL('./workers/ledger-worker.ts', import.meta.url));
@@ -84,11 +85,12 @@ async function expectExited(worker: Worker): Promise<void> {
 /**
  * Registers the process tests for a store.
  *
- * @param fresh - makes the spec of a fresh, empty store and a clean-up for it.
+ * @param fresh - makes the spec of a fresh, empty store, a clean-up for it, and a probe of
+ * its running sums, checked against its unit rows once the processes are done.
  */
-export function processContract(fresh: () => Promise<{ spec: StoreSpec; cleanup(): Promise<void> }>, timeout = 120_000): void {
+export function processContract(fresh: () => Promise<{ spec: StoreSpec; cleanup(): Promise<void>; probe: () => SumsProbe }>, timeout = 120_000): void {
   it('4 worker processes racing for 10,000 deliveries never exceed a limit, nor count a send twice', { timeout }, async () => {
-    const { spec, cleanup } = await fresh();
+    const { spec, cleanup, probe } = await fresh();
     try {
       const pairs = allPairs(1);
       // Each worker has a quarter of the pairs, and 250 of another's, to race on duplicates too.
@@ -109,6 +111,7 @@ export function processContract(fresh: () => Promise<{ spec: StoreSpec; cleanup(
         // Every allowed send counted once: as many `reach` units as reservations granted.
         expect(reach).toBe(ids.length);
         expect(ids.length).toBeGreaterThan(3_000);
+        await expectSumsMatchRows(probe());
       } finally {
         await close();
       }
@@ -118,7 +121,7 @@ export function processContract(fresh: () => Promise<{ spec: StoreSpec; cleanup(
   });
 
   it('a worker killed with SIGKILL mid-run: its reservations expire after the ttl, nothing lost or counted twice, the others carry on', { timeout }, async () => {
-    const { spec, cleanup } = await fresh();
+    const { spec, cleanup, probe } = await fresh();
     try {
       const pairs = byMailing(allPairs(2));
       const victimPairs = pairs.filter(([mailing]) => mailing === 1).slice(0, 1_500);
@@ -145,6 +148,8 @@ export function processContract(fresh: () => Promise<{ spec: StoreSpec; cleanup(
       const { store, close } = openStore(spec);
       try {
         const before = expectWithinLimits(await store.counters(T0));
+        // What the killed worker left behind (in the middle of a batch) is whole: sums and rows agree.
+        await expectSumsMatchRows(probe());
         // The victim's pending units still count until their expiry (a batch may have gone unreported).
         expect(before - committed).toBeGreaterThanOrEqual(held);
         expect(before - committed).toBeLessThanOrEqual(held + 100);
@@ -160,6 +165,7 @@ export function processContract(fresh: () => Promise<{ spec: StoreSpec; cleanup(
         const after = expectWithinLimits(await store.counters(later + MINUTE));
         expect(after).toBe(committed + allowedIds([heir]).length);
         expect(allowedIds([heir]).length).toBeGreaterThan(0);
+        await expectSumsMatchRows(probe());
       } finally {
         await close();
       }

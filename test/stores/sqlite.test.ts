@@ -4,10 +4,11 @@ import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { afterAll, describe, expect, it } from 'vitest';
 import { createLedger, LedgerUnavailableError } from '../../src/index.js';
-import { sqliteStore } from '../../src/stores/sqlite.js';
+import { SQLITE_SCHEMA_VERSION, sqliteStore } from '../../src/stores/sqlite.js';
 import { mail, person, SECRET, T0 } from '../ledger/fixtures.js';
 import { testStore } from '../ledger/store-conformance.js';
 import { processContract } from './process-contract.js';
+import { sqliteProbe } from './running-sums.js';
 import { raceCharter } from './workers/race-setup.js';
 
 const folder = mkdtempSync(join(tmpdir(), 'charterguard-sqlite-'));
@@ -33,7 +34,8 @@ describe('sqliteStore', () => {
     const db = open();
     await sqliteStore(db).migrate();
     expect(db.pragma('journal_mode', { simple: true })).toBe('wal');
-    expect(db.prepare("SELECT value FROM charterguard_meta WHERE key = 'schema_version'").get()).toEqual({ value: '1' });
+    expect(db.prepare("SELECT value FROM charterguard_meta WHERE key = 'schema_version'").get()).toEqual({ value: String(SQLITE_SCHEMA_VERSION) });
+    expect(SQLITE_SCHEMA_VERSION).toBe(2);
   });
 
   it('migrates idempotently: twice, and from a second connection to the same file', async () => {
@@ -45,13 +47,26 @@ describe('sqliteStore', () => {
     await sqliteStore(other).migrate();
     const tables = db.prepare("SELECT name FROM sqlite_master WHERE type = 'table' AND name LIKE 'charterguard_%' ORDER BY name").all();
     expect(tables.map((row) => (row as { name: string }).name)).toEqual([
-      'charterguard_deliveries',
+      'charterguard_counter_mailings',
+      'charterguard_counters',
       'charterguard_events',
       'charterguard_meta',
       'charterguard_reservations',
       'charterguard_suppressions',
       'charterguard_units',
     ]);
+  });
+
+  it('never reuses a reservation row id, even after the newest reservations were deleted', async () => {
+    const db = open();
+    const ledger = createLedger({ charter: raceCharter(), store: sqliteStore(db), secret: SECRET });
+    for (const n of [1, 2]) await (await ledger.authorize(mail('m1'), person(n), { now: T0 })).reservation!.release({ now: T0 });
+    const rids = () => db.prepare('SELECT rid FROM charterguard_reservations ORDER BY rid').all().map((row) => (row as { rid: number }).rid);
+    expect(rids()).toEqual([1, 2]);
+    // Retention: released reservations hold nothing and may be deleted.
+    db.exec("DELETE FROM charterguard_reservations WHERE state = 'released'");
+    await ledger.authorize(mail('m1'), person(3), { now: T0 });
+    expect(rids()).toEqual([3]);
   });
 
   it('keeps stores with different table prefixes apart in one file', async () => {
@@ -75,7 +90,18 @@ describe('sqliteStore', () => {
 });
 
 describe('sqliteStore shared by processes', () => {
-  processContract(async () => ({ spec: { kind: 'sqlite', file: join(folder, `shared-${++files}.db`) }, cleanup: async () => undefined }));
+  processContract(async () => {
+    const file = join(folder, `shared-${++files}.db`);
+    return {
+      spec: { kind: 'sqlite', file },
+      cleanup: async () => undefined,
+      probe: () => {
+        const db = new Database(file, { timeout: 5_000 });
+        opened.push(db);
+        return sqliteProbe(db);
+      },
+    };
+  });
 });
 
 describe('sqliteStore when the database is unavailable', () => {
