@@ -7,7 +7,7 @@ import type { Message, Recipient } from '../decision/inputs.js';
 import type { RecipientMemo } from '../decision/send-facts.js';
 import { builtinReason } from '../decision/reasons.js';
 import { checkInput, type InputIssue } from '../decision/validate-input.js';
-import type { Decision, QuotaQuery, Reason, UsageView } from '../decision/types.js';
+import type { Decision, QuotaQuery, Reason, RuleCheck, UsageView } from '../decision/types.js';
 import { CharterguardError } from '../errors.js';
 import type { PlanReport, PlanViolation, RuleCoverage } from './report.js';
 import { PlanUsage } from './replay.js';
@@ -92,6 +92,8 @@ function replay(sends: readonly ResolvedSend[], recipientCount: number, charter:
   const codes: Record<string, number> = {};
   const articles: Record<string, number> = {};
   const coverage = new Map(charter.rules.map((rule) => [rule.id, { pass: 0, fail: 0, review: 0 }]));
+  const ruleIds = charter.rules.map((rule) => rule.id);
+  const ruleCounts = ruleIds.map((id) => coverage.get(id)!);
   const total = sends.reduce((sum, send) => sum + send.recipients.length, 0);
   let done = 0;
   let end = -Infinity;
@@ -122,10 +124,7 @@ function replay(sends: readonly ResolvedSend[], recipientCount: number, charter:
         decision = canSend(send.message, recipient, { charter: charter.charter, now: send.at, usage: view, locale });
       }
       if (reached[target] === 1) decision = duplicate(decision, locale);
-      for (const check of decision.checks) {
-        const counts = coverage.get(check.ruleId);
-        if (counts && check.outcome !== 'not-applicable') counts[check.outcome]++;
-      }
+      count(decision.checks, ruleIds, ruleCounts, coverage);
       verdicts[decision.verdict]++;
       if (decision.verdict === 'allow') {
         reached[target] = 1;
@@ -241,6 +240,30 @@ function quotasAt(usage: PlanUsage, charter: CompiledCharter, end: number) {
     const limit = rule?.kind === 'quota' ? rule.limit : Number.NaN;
     return rule?.article === undefined ? { ruleId, key, used, limit } : { ruleId, article: rule.article, key, used, limit };
   });
+}
+
+type Counts = { pass: number; fail: number; review: number };
+
+/**
+ * Adds a decision's rule outcomes to the coverage counts. A decision lists the built-in
+ * checks, then the charter's rules in order: read by position when the ids confirm it, by
+ * id otherwise (an input refused before any rule ran lists none).
+ */
+function count(checks: readonly RuleCheck[], ruleIds: readonly string[], ruleCounts: readonly Counts[], coverage: ReadonlyMap<string, Counts>): void {
+  const offset = checks.length - ruleIds.length;
+  let inOrder = offset >= 0;
+  for (let i = 0; inOrder && i < ruleIds.length; i++) inOrder = checks[offset + i]!.ruleId === ruleIds[i];
+  if (inOrder) {
+    for (let i = 0; i < ruleIds.length; i++) {
+      const outcome = checks[offset + i]!.outcome;
+      if (outcome !== 'not-applicable') ruleCounts[i]![outcome]++;
+    }
+    return;
+  }
+  for (const check of checks) {
+    const counts = coverage.get(check.ruleId);
+    if (counts && check.outcome !== 'not-applicable') counts[check.outcome]++;
+  }
 }
 
 function coverageOf(charter: CompiledCharter, counts: Map<string, { pass: number; fail: number; review: number }>) {
