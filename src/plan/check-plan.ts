@@ -178,8 +178,18 @@ class ReasonPool {
   readonly #lists = new Map<string, Reason[][]>();
   #size = 0;
 
+  // Refusals come in runs (the recipients of one send, in order): the last list is tried first.
+  #last: Reason[] | undefined = undefined;
+
   /** An equal list already kept, or `reasons`, kept from now on. */
   share(reasons: Reason[]): Reason[] {
+    const last = this.#last;
+    if (last !== undefined && sameReasons(last, reasons)) return last;
+    this.#last = this.#find(reasons);
+    return this.#last;
+  }
+
+  #find(reasons: Reason[]): Reason[] {
     let key = reasons[0]!.message;
     for (let i = 1; i < reasons.length; i++) key += `\u0000${reasons[i]!.message}`;
     const candidates = this.#lists.get(key);
