@@ -73,10 +73,11 @@ export function checkPlanSync(plan: unknown, options: CheckPlanOptions): PlanRep
   if (!compiled.ok) throw new CharterguardError(`the charter is not valid: ${compiled.issues[0]?.message ?? ''}`);
   const resolved = validatePlan(plan, compiled.compiled);
   if (!resolved.ok) throw new PlanError(resolved.issues);
-  return replay(resolved.sends, resolved.recipients.length, compiled.compiled, options);
+  return replay(resolved.sends, resolved.recipients, compiled.compiled, options);
 }
 
-function replay(sends: readonly ResolvedSend[], recipientCount: number, charter: CompiledCharter, options: CheckPlanOptions): PlanReport {
+function replay(sends: readonly ResolvedSend[], recipients: readonly Recipient[], charter: CompiledCharter, options: CheckPlanOptions): PlanReport {
+  const recipientCount = recipients.length;
   const locale = options.locale ?? charter.locale;
   // A locale canSend would refuse is left to canSend, so every delivery says so as it would.
   const checked = locale === 'fr' || locale === 'en';
@@ -94,7 +95,7 @@ function replay(sends: readonly ResolvedSend[], recipientCount: number, charter:
   const coverage = new Map(charter.rules.map((rule) => [rule.id, { pass: 0, fail: 0, review: 0 }]));
   const ruleIds = charter.rules.map((rule) => rule.id);
   const ruleCounts = ruleIds.map((id) => coverage.get(id)!);
-  const total = sends.reduce((sum, send) => sum + send.recipients.length, 0);
+  const total = sends.reduce((sum, send) => sum + send.targets.length, 0);
   let done = 0;
   let end = -Infinity;
   for (const send of sends) {
@@ -110,10 +111,8 @@ function replay(sends: readonly ResolvedSend[], recipientCount: number, charter:
         return usage.quota(query);
       },
     };
-    const { recipients, targets } = send;
-    for (let k = 0; k < recipients.length; k++) {
-      const recipient = recipients[k]!;
-      const target = targets[k]!;
+    for (const target of send.targets) {
+      const recipient = recipients[target]!;
       read.length = 0;
       let decision: Decision;
       if (checked) {

@@ -15,15 +15,14 @@ export interface PlanIssue {
   readonly message: string;
 }
 
-/** A send of a valid plan, with its time read and its recipients found. */
+/** A send of a valid plan, with its time read and its recipients found (by position in the plan). */
 export interface ResolvedSend {
   /** Its index in the plan as written. */
   readonly index: number;
   /** Epoch milliseconds. */
   readonly at: number;
   readonly message: Message;
-  readonly recipients: readonly Recipient[];
-  /** The position of each of `recipients` in the plan's list of recipients. */
+  /** The position of each recipient in the plan's list of recipients. */
   readonly targets: readonly number[];
 }
 
@@ -71,7 +70,7 @@ export function validatePlan(
         if (recipient.audiences?.includes(to.audience)) targets.push(target);
       });
     }
-    if (typeof at === 'number') resolved.push({ index, at, message: send.message, recipients: targets.map((target) => recipients[target]!), targets });
+    if (typeof at === 'number') resolved.push({ index, at, message: send.message, targets });
   });
   if (issues.length > 0) return { ok: false, issues: issues as unknown as NonEmptyArray<PlanIssue> };
   // Stable: sends at the same instant keep the plan's order.
