@@ -4,6 +4,7 @@ import { builtinReason } from './reasons.js';
 import type { EvalEnv, RuleResult } from './rules/evaluator.js';
 import { PASS, ruleResult } from './rules/evaluator.js';
 import type { SendFacts } from './send-facts.js';
+import { parseInstant } from '../time/instant-text.js';
 
 /** A check that runs on every send whatever the charter says; it cites the law, not the charter. */
 export interface BuiltinCheck {
@@ -42,7 +43,7 @@ const optOut: BuiltinCheck = {
     const at = state.optedOutAt;
     if (at === -Infinity || state.granted) return PASS;
     const record = (facts.recipient.optOuts ?? []).find(
-      (entry) => (entry.channel === facts.channel || entry.channel === 'all') && Date.parse(entry.at) === at,
+      (entry) => (entry.channel === facts.channel || entry.channel === 'all') && parseInstant(entry.at) === at,
     );
     const details = { channel: record?.channel ?? facts.channel, at: localDateTime(at, env.charter.timezone) };
     return ruleResult('fail', [builtinReason('OPTED_OUT', 'deny', details, env)]);

@@ -10,7 +10,8 @@ import { builtinReason } from './reasons.js';
 import type { EvalEnv, RuleResult } from './rules/evaluator.js';
 import { sendFacts, type RecipientMemo } from './send-facts.js';
 import type { CanSendContext, Decision, QuotaStatus, Reason, RuleCheck, UsageView, Verdict } from './types.js';
-import { checkInput, isInstant, type InputIssue } from './validate-input.js';
+import { checkInput, type InputIssue } from './validate-input.js';
+import { parseInstant } from '../time/instant-text.js';
 
 const YEAR = 366 * 86_400_000;
 /** The largest instant a `Date` can hold, in epoch milliseconds either side of 1970. */
@@ -155,12 +156,16 @@ function nextTimePass(compiled: CompiledCharter, message: Message, recipient: Re
   return undefined;
 }
 
-/** What the rules said so far in one evaluation. */
+/**
+ * What the rules said so far in one evaluation. The reason and quota lists start absent and
+ * are made on their first entry, at their size: most evaluations fill one or two of them with
+ * an entry or two, and an empty array's first push reserves room for sixteen.
+ */
 interface Tally {
   readonly checks: RuleCheck[];
-  readonly blocking: Reason[];
-  readonly permits: Reason[];
-  readonly quotas: QuotaStatus[];
+  blocking: Reason[] | undefined;
+  permits: Reason[] | undefined;
+  quotas: QuotaStatus[] | undefined;
   timeBlocked: boolean;
   /** -Infinity until a time rule blocks; undefined once one blocks for good. */
   timeNext: number | undefined;
@@ -168,7 +173,7 @@ interface Tally {
 
 function evaluate(compiled: CompiledCharter, message: Message, recipient: Recipient, now: number, env: EvalEnv, memo: RecipientMemo | undefined): Evaluation {
   const facts = sendFacts(compiled, message, recipient, now, memo);
-  const tally: Tally = { checks: [], blocking: [], permits: [], quotas: [], timeBlocked: false, timeNext: -Infinity };
+  const tally: Tally = { checks: [], blocking: undefined, permits: undefined, quotas: undefined, timeBlocked: false, timeNext: -Infinity };
   // A silent evaluation only reads time: built-in checks and timeless rules cannot change it.
   if (env.silent !== true) for (let i = 0; i < BUILTIN_CHECKS.length; i++) record(tally, BUILTIN_RECORDS[i]!, BUILTIN_CHECKS[i]!.evaluate(facts, env), false);
   const { rules, ruleChecks } = compiled;
@@ -177,24 +182,32 @@ function evaluate(compiled: CompiledCharter, message: Message, recipient: Recipi
     if (env.silent === true && rule.timeless === true) continue;
     record(tally, ruleChecks[i]!, rule.evaluate(facts, env), rule.grants);
   }
-  const { blocking, permits } = tally;
 
-  if (permits.length === 0) {
+  if (tally.permits === undefined) {
     const fallback = unlisted(compiled, facts, env);
     if (fallback.verdict !== 'allow') {
-      for (const reason of fallback.reasons) blocking.push(reason);
+      tally.blocking = append(tally.blocking, fallback.reasons);
       if (fallback.timeNext !== undefined || fallback.timeBlocked) {
         tally.timeBlocked = true;
         tally.timeNext = fallback.timeNext === undefined || tally.timeNext === undefined ? undefined : Math.max(tally.timeNext, fallback.timeNext);
       }
     } else {
-      for (const reason of fallback.reasons) permits.push(reason);
+      tally.permits = append(tally.permits, fallback.reasons);
     }
   }
-  const verdict: Verdict = blocking.some((reason) => reason.verdict === 'deny') ? 'deny' : blocking.length > 0 ? 'review' : 'allow';
+  const { blocking, permits } = tally;
+  const verdict: Verdict = blocking === undefined ? 'allow' : blocking.some((reason) => reason.verdict === 'deny') ? 'deny' : 'review';
+  // An allow has a permit or the default's reason, a refusal a blocking one: neither list is empty then.
   const reasons = (verdict === 'allow' ? permits : blocking) as [Reason, ...Reason[]];
   const { checks, quotas, timeBlocked, timeNext } = tally;
-  return { verdict, reasons, checks, quotas, timeBlocked, timeNext: timeNext === -Infinity ? undefined : timeNext };
+  return { verdict, reasons, checks, quotas: quotas ?? [], timeBlocked, timeNext: timeNext === -Infinity ? undefined : timeNext };
+}
+
+/** `list` with `reasons` appended; a new list, exactly their size, when there was none. */
+function append(list: Reason[] | undefined, reasons: readonly Reason[]): Reason[] {
+  if (list === undefined) return reasons.length === 1 ? [reasons[0]!] : reasons.slice();
+  for (let i = 0; i < reasons.length; i++) list.push(reasons[i]!);
+  return list;
 }
 
 // Decisions share their check entries (frozen): thirteen fewer objects per decision.
@@ -202,12 +215,15 @@ const BUILTIN_RECORDS: readonly CheckRecords[] = BUILTIN_CHECKS.map((check) => c
 
 function record(tally: Tally, checks: CheckRecords, result: RuleResult, grants: boolean): void {
   tally.checks.push(checks[result.outcome]);
-  if (result.quota) tally.quotas.push(result.quota);
+  if (result.quota) {
+    if (tally.quotas === undefined) tally.quotas = [result.quota];
+    else tally.quotas.push(result.quota);
+  }
   const reasons = result.reasons;
-  if (reasons === undefined) return;
-  if (result.outcome === 'pass' && grants) for (const reason of reasons) tally.permits.push(reason);
+  if (reasons === undefined || reasons.length === 0) return;
+  if (result.outcome === 'pass' && grants) tally.permits = append(tally.permits, reasons);
   if (result.outcome === 'fail' || result.outcome === 'review') {
-    for (const reason of reasons) tally.blocking.push(reason);
+    tally.blocking = append(tally.blocking, reasons);
     if (result.time) {
       tally.timeBlocked = true;
       tally.timeNext = result.time.next === undefined || tally.timeNext === undefined ? undefined : Math.max(tally.timeNext, result.time.next);
@@ -243,7 +259,7 @@ function unlisted(compiled: CompiledCharter, facts: ReturnType<typeof sendFacts>
 function readNow(value: CanSendContext['now']): number | undefined {
   if (value === undefined) return Date.now();
   // A string without an offset would be read in the machine's time zone: not deterministic.
-  const time = value instanceof Date ? value.getTime() : typeof value === 'number' ? value : typeof value === 'string' && isInstant(value) ? Date.parse(value) : Number.NaN;
+  const time = value instanceof Date ? value.getTime() : typeof value === 'number' ? value : typeof value === 'string' ? parseInstant(value) : Number.NaN;
   return Number.isFinite(time) && Math.abs(time) <= MAX_INSTANT ? time : undefined;
 }
 

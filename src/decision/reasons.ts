@@ -13,6 +13,8 @@ const BUILTIN_LAWS: Partial<Record<ReasonCode, Readonly<Record<Locale, string>>>
   OPTED_OUT: { fr: 'RGPD art. 21', en: 'GDPR Art. 21' },
 };
 const overrides: Record<Locale, Partial<Record<ReasonCode, string>>> = { en: {}, fr: {} };
+/** Bumped by every `setDefaultMessages`: sentences rendered before then are stale. */
+let overridesVersion = 0;
 
 /**
  * Replaces the default explanation of reason codes, for one language, everywhere. A
@@ -33,6 +35,7 @@ export function setDefaultMessages(locale: Locale, templates: Partial<Record<Rea
     if (template === undefined) delete overrides[locale][code as ReasonCode];
     else overrides[locale][code as ReasonCode] = template;
   }
+  overridesVersion++;
 }
 
 /** The sentence for a reason: the rule's own message, else a global override, else the default; contacts masked. */
@@ -72,6 +75,24 @@ export function ruleReason(
   if (rule.title !== undefined) reason.title = rule.title;
   if (rule.law !== undefined) reason.law = rule.law;
   return reason;
+}
+
+/**
+ * A reason without facts that a rule gives again and again (a permit's `PERMITTED`): built
+ * once per language, frozen, and shared by every decision that gives it, until
+ * `setDefaultMessages` changes what its sentence would say.
+ */
+export function sharedRuleReason(rule: Rule, code: ReasonCode, verdict: Verdict): (voice: Voice) => Reason {
+  const made: Partial<Record<Locale, { readonly reason: Reason; readonly version: number }>> = {};
+  return (voice) => {
+    if (typeof voice !== 'string' && voice.silent === true) return ruleReason(rule, code, verdict, {}, voice);
+    const locale = localeOf(voice);
+    const known = made[locale];
+    if (known !== undefined && known.version === overridesVersion) return known.reason;
+    const reason = ruleReason(rule, code, verdict, Object.freeze({}), locale);
+    made[locale] = { reason: Object.freeze(reason), version: overridesVersion };
+    return reason;
+  };
 }
 
 /** A reason given by a built-in check, which cites the law rather than the charter. */

@@ -1,6 +1,7 @@
 import { memoize } from '../util/memoize.js';
 import { normalizeEmail, type EmailInfo } from '../contact/email.js';
 import { normalizePhone, PHONE_CACHE_LIMIT, type PhoneInfo } from '../contact/phone.js';
+import { parseInstant } from '../time/instant-text.js';
 import type { Message, Recipient } from './inputs.js';
 import type { CompiledCharter } from './compile.js';
 
@@ -111,8 +112,8 @@ export class SendFacts {
 
 type ChannelRecord = { readonly channel: string; readonly at: string };
 
-// Parsed for each decision (validated beforehand): a memo of them costs more than it saves.
-const timeOf = (record: ChannelRecord): number => Date.parse(record.at);
+// Read for each decision (validated beforehand): a memo of them costs more than the read.
+const timeOf = (record: ChannelRecord): number => parseInstant(record.at);
 const NO_TIMES: readonly number[] = Object.freeze([]);
 const timesOf = (records: readonly ChannelRecord[]): readonly number[] => (records.length === 0 ? NO_TIMES : records.map(timeOf));
 

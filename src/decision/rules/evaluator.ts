@@ -65,14 +65,6 @@ export function applies(scope: RuleScope, facts: SendFacts): boolean {
   return inForce(scope, facts.now) && matches(scope.when, facts) && !(scope.unless !== undefined && matches(scope.unless, facts));
 }
 
-/** The dimensions on which the rule fails to select the send: `when` fields, plus `inForce` and `unless`. */
-export function misses(scope: RuleScope, facts: SendFacts): (SelectorField | 'inForce' | 'unless')[] {
-  const missed: (SelectorField | 'inForce' | 'unless')[] = mismatchedFields(scope.when, facts);
-  if (!inForce(scope, facts.now)) missed.push('inForce');
-  if (scope.unless !== undefined && matches(scope.unless, facts)) missed.push('unless');
-  return missed;
-}
-
 /**
  * The first instant after now at which the rule stops selecting the send on time grounds
  * alone: the end of `inForce`, the end of the run of `when.phases` containing now, or the

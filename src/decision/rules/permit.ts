@@ -1,15 +1,16 @@
 import type { PermitRule } from '../../charter/schema.js';
 import type { CompiledCharter, CompiledRule, Interval } from '../compile.js';
 import { iso, localDateTime } from '../local-format.js';
-import { ruleReason } from '../reasons.js';
-import { mismatchedFields, type SelectorField } from '../selector.js';
+import { ruleReason, sharedRuleReason } from '../reasons.js';
+import { matches, mismatchedFields, type SelectorField } from '../selector.js';
 import type { SendFacts } from '../send-facts.js';
-import { applies, compileScope, misses, NOT_APPLICABLE, ruleResult, type EvalEnv, type RuleScope } from './evaluator.js';
+import { applies, compileScope, inForce, NOT_APPLICABLE, ruleResult, type EvalEnv, type RuleScope } from './evaluator.js';
 
 /** A permit allows what it selects; when it does not apply, it may be a near miss. */
 export function compilePermit(rule: PermitRule, charter: CompiledCharter): CompiledRule {
   const scope = compileScope(rule, charter);
   const unlessTimed = scope.unless?.phases !== undefined;
+  const permitted = sharedRuleReason(rule, 'PERMITTED', 'allow');
   return {
     rule,
     id: rule.id,
@@ -17,20 +18,33 @@ export function compilePermit(rule: PermitRule, charter: CompiledCharter): Compi
     grants: true,
     evaluate(facts, env) {
       if (!applies(scope, facts)) return NOT_APPLICABLE;
-      return ruleResult('pass', [ruleReason(rule, 'PERMITTED', 'allow', {}, env)]);
+      return ruleResult('pass', [permitted(env)]);
     },
     nearMiss(facts, env) {
       if (scope.when?.channels !== undefined && !scope.when.channels.has(facts.channel)) return undefined;
-      // Counted, not filtered into lists: this runs for every permit of every unpermitted send.
-      let timeMisses = 0;
+      // Counted, not listed: this runs for every permit of every unpermitted send.
+      let timeMisses = inForce(scope, facts.now) ? 0 : 1;
       let otherMisses = 0;
       let field: Exclude<SelectorField, 'phases'> | 'unless' = 'channels';
-      for (const missed of misses(scope, facts)) {
-        // An `unless` that carves the send out only during some phases is lifted by time too.
-        if (missed === 'phases' || missed === 'inForce' || (missed === 'unless' && unlessTimed)) timeMisses++;
+      const when = scope.when;
+      if (when !== undefined) {
+        const { present, tests } = when;
+        for (let i = 0; i < tests.length; i++) {
+          if (tests[i]!(facts)) continue;
+          const missed = present[i]!;
+          if (missed === 'phases') timeMisses++;
+          else {
+            otherMisses++;
+            field = missed;
+          }
+        }
+      }
+      // An `unless` that carves the send out only during some phases is lifted by time too.
+      if (scope.unless !== undefined && matches(scope.unless, facts)) {
+        if (unlessTimed) timeMisses++;
         else {
           otherMisses++;
-          field = missed;
+          field = 'unless';
         }
       }
       if (otherMisses === 0 && timeMisses > 0) return outsidePhase(rule, scope, charter, facts, env);
