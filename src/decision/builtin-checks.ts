@@ -12,24 +12,28 @@ export interface BuiltinCheck {
   evaluate(facts: SendFacts, env: EvalEnv): RuleResult;
 }
 
+type ContactCode = 'NO_CONTACT' | 'INVALID_CONTACT' | 'NOT_A_MOBILE';
+
+function contactDenied(code: ContactCode, details: Record<string, unknown>, env: EvalEnv): RuleResult {
+  return ruleResult('fail', [builtinReason(code, 'deny', details, env)]);
+}
+
 /** The contact point exists and is valid for the channel (SMS needs a mobile number). */
 const contact: BuiltinCheck = {
   id: 'builtin:contact',
   evaluate(facts, env) {
     const kind = env.charter.channels.get(facts.channel) ?? 'none';
     if (kind === 'none') return PASS;
-    const deny = (code: 'NO_CONTACT' | 'INVALID_CONTACT' | 'NOT_A_MOBILE', details: Record<string, unknown>): RuleResult =>
-      ruleResult('fail', [builtinReason(code, 'deny', details, env)]);
     if (kind === 'email') {
       const email = facts.email();
-      if (email === undefined) return deny('NO_CONTACT', { channel: facts.channel, field: 'email' });
-      return email.ok ? PASS : deny('INVALID_CONTACT', { channel: facts.channel, field: 'email', problem: email.reason });
+      if (email === undefined) return contactDenied('NO_CONTACT', { channel: facts.channel, field: 'email' }, env);
+      return email.ok ? PASS : contactDenied('INVALID_CONTACT', { channel: facts.channel, field: 'email', problem: email.reason }, env);
     }
     const phone = facts.phone();
-    if (phone === undefined) return deny('NO_CONTACT', { channel: facts.channel, field: 'phone' });
-    if (!phone.ok) return deny('INVALID_CONTACT', { channel: facts.channel, field: 'phone', problem: phone.reason });
+    if (phone === undefined) return contactDenied('NO_CONTACT', { channel: facts.channel, field: 'phone' }, env);
+    if (!phone.ok) return contactDenied('INVALID_CONTACT', { channel: facts.channel, field: 'phone', problem: phone.reason }, env);
     if (kind === 'mobile' && !phone.canReceiveSms) {
-      return deny('NOT_A_MOBILE', { channel: facts.channel, masked: maskPhone(phone.e164), type: phone.type ?? 'UNKNOWN' });
+      return contactDenied('NOT_A_MOBILE', { channel: facts.channel, masked: maskPhone(phone.e164), type: phone.type ?? 'UNKNOWN' }, env);
     }
     return PASS;
   },

@@ -243,7 +243,8 @@ function unlisted(compiled: CompiledCharter, facts: ReturnType<typeof sendFacts>
   for (const rule of compiled.rules) {
     const miss = rule.nearMiss?.(facts, env);
     if (!miss) continue;
-    reasons.push({ ...miss.reason, verdict });
+    // Near misses are told as refusals; a copy only when the default policy says review.
+    reasons.push(miss.reason.verdict === verdict ? miss.reason : { ...miss.reason, verdict });
     if (miss.reason.code === 'OUTSIDE_PHASE') {
       timeBlocked = true;
       if (miss.next !== undefined) timeNext = Math.min(timeNext ?? Infinity, miss.next);

@@ -77,6 +77,11 @@ export function ruleReason(
   return reason;
 }
 
+/** Changes whenever `setDefaultMessages` does: a reason rendered under another version is stale. */
+export function messagesVersion(): number {
+  return overridesVersion;
+}
+
 /**
  * A reason without facts that a rule gives again and again (a permit's `PERMITTED`): built
  * once per language, frozen, and shared by every decision that gives it, until

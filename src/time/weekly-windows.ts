@@ -128,8 +128,10 @@ export function isInside(compiled: CompiledWeeklyWindows, instant: number, timeZ
   const days = Math.floor(local / DAY);
   const minute = Math.floor((local - days * DAY) / MINUTE);
   const intervals = compiled.days[WEEKDAY_ORDER[weekdayOfDays(days)] ?? 'mon'];
-  for (const [from, to] of intervals) {
-    if (from <= minute && minute < to) return !(compiled.holidays.size > 0 && compiled.holidays.has(formatDays(days)));
+  // Indexed, not destructured: this runs for every send a quiet-hours rule selects.
+  for (let i = 0; i < intervals.length; i++) {
+    const interval = intervals[i]!;
+    if (interval[0] <= minute && minute < interval[1]) return !(compiled.holidays.size > 0 && compiled.holidays.has(formatDays(days)));
   }
   return false;
 }

@@ -164,6 +164,29 @@ describe('setDefaultMessages', () => {
     expect(refuse().reasons[0].message).toBe('3 of 3 mailings already used.');
   });
 
+  it('reaches reasons that decisions share, on the next decision', () => {
+    // A permit's PERMITTED and a content rule's refusals are rendered once and shared: a new
+    // default text must still show on the very next decision, and the old one come back after.
+    const charter = charterWith([
+      { id: 'p', kind: 'permit', when: { channels: ['sms'] } },
+      { id: 'c', kind: 'content', article: 'Art. 8', optOutInstruction: true },
+    ]);
+    const decide = (text: string) => canSend(sms({ content: { text } }), person(), { charter, now: CAMPAIGN });
+    const permitted = decide('Réunion jeudi. STOP au 36xxx');
+    const refused = decide('Réunion jeudi.');
+    expect(decide('Réunion jeudi. STOP au 36xxx').reasons[0]).toBe(permitted.reasons[0]);
+    expect(Object.isFrozen(permitted.reasons[0]) && Object.isFrozen(refused.reasons[0])).toBe(true);
+    try {
+      setDefaultMessages('en', { PERMITTED: 'Allowed ({ruleId}).', CONTENT_MISSING_OPT_OUT: 'No opt-out ({article}).' });
+      expect(decide('Réunion jeudi. STOP au 36xxx').reasons[0]!.message).toBe(`Allowed (${permitted.reasons[0].ruleId!}).`);
+      expect(decide('Réunion jeudi.').reasons[0]!.message).toBe('No opt-out (Art. 8).');
+    } finally {
+      setDefaultMessages('en', { PERMITTED: undefined, CONTENT_MISSING_OPT_OUT: undefined });
+    }
+    expect(decide('Réunion jeudi. STOP au 36xxx').reasons[0]!.message).toBe(permitted.reasons[0].message);
+    expect(decide('Réunion jeudi.').reasons[0]!.message).toBe(refused.reasons[0].message);
+  });
+
   it('refuses unknown codes and languages', () => {
     expect(() => setDefaultMessages('en', { NOPE: 'x' } as never)).toThrow(CharterguardError);
     expect(() => setDefaultMessages('de' as never, { QUOTA_EXCEEDED: 'x' })).toThrow(CharterguardError);

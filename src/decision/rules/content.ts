@@ -2,14 +2,15 @@ import type { ContentRule } from '../../charter/schema.js';
 import { countSmsSegments } from '../../contact/sms-segments.js';
 import { memoize } from '../../util/memoize.js';
 import type { CompiledCharter, CompiledRule } from '../compile.js';
-import { ruleReason } from '../reasons.js';
+import { messagesVersion, ruleReason } from '../reasons.js';
 import type { Reason } from '../types.js';
-import { applies, compileScope, NOT_APPLICABLE, PASS, ruleResult } from './evaluator.js';
+import type { SendFacts } from '../send-facts.js';
+import { applies, compileScope, NOT_APPLICABLE, PASS, ruleResult, type EvalEnv, type RuleResult } from './evaluator.js';
 
 /** Content rules check the text: sender named, opt-out keyword, length, forbidden phrases. */
 export function compileContent(rule: ContentRule, charter: CompiledCharter): CompiledRule {
   const scope = compileScope(rule, charter);
-  const keywords = rule.optOutKeywords ?? ['STOP'];
+  const keywords = rule.optOutKeywords ?? DEFAULT_KEYWORDS;
   // Keywords are plain text, escaped: a JSON charter can never inject a pattern.
   // Compared in NFC, so a decomposed `É` (E + U+0301) in the text still matches `É`.
   const keyword = new RegExp(
@@ -18,6 +19,9 @@ export function compileContent(rule: ContentRule, charter: CompiledCharter): Com
   );
   const phrases = (rule.forbiddenPhrases ?? []).map((phrase) => ({ phrase, folded: fold(phrase) }));
   const hasKeyword = memoize((text: string) => keyword.test(text.normalize('NFC')), MEMO_LIMIT);
+  // A mailing's deliveries all read the same text, name and subject: the last result is kept
+  // (its reasons frozen and shared) and given again while what it read is the same.
+  let last: LastContent | undefined;
   return {
     rule,
     id: rule.id,
@@ -26,35 +30,73 @@ export function compileContent(rule: ContentRule, charter: CompiledCharter): Com
     timeless: true,
     evaluate(facts, env) {
       if (!applies(scope, facts)) return NOT_APPLICABLE;
-      const text = facts.message.content?.text ?? '';
-      const reasons: Reason[] = [];
-      const fail = (code: Reason['code'], details: Record<string, unknown>) => reasons.push(ruleReason(rule, code, rule.effect, details, env));
-      if (rule.senderIdentification === true) {
-        const name = facts.message.sender.name;
-        if (name === undefined) fail('CONTENT_MISSING_SENDER', {});
-        else if (!folded(text).includes(folded(name))) fail('CONTENT_MISSING_SENDER', { senderName: name });
+      const content = facts.message.content;
+      const text = content?.text ?? '';
+      const name = facts.message.sender.name;
+      const subject = content?.subject;
+      const mobile = charter.channels.get(facts.channel) === 'mobile';
+      const version = messagesVersion();
+      if (
+        last !== undefined && env.silent !== true && last.text === text && last.name === name && last.subject === subject &&
+        last.mobile === mobile && last.locale === env.locale && last.version === version
+      ) {
+        return last.result;
       }
-      if (rule.optOutInstruction === true && !hasKeyword(text)) fail('CONTENT_MISSING_OPT_OUT', { keywords });
-      if (rule.maxSmsSegments !== undefined && charter.channels.get(facts.channel) === 'mobile') {
-        const length = segments(text);
-        if (length.segments > rule.maxSmsSegments) {
-          fail('CONTENT_TOO_LONG', { segments: length.segments, encoding: length.encoding, max: rule.maxSmsSegments });
-        }
-      }
-      if (rule.maxLength !== undefined) {
-        const length = lengths(text);
-        if (length > rule.maxLength) fail('CONTENT_TOO_LONG', { length, max: rule.maxLength });
-      }
-      if (phrases.length > 0) {
-        const haystack = folded(`${facts.message.content?.subject ?? ''}\n${text}`);
-        for (const { phrase, folded: needle } of phrases) {
-          if (haystack.includes(needle)) fail('CONTENT_FORBIDDEN_PHRASE', { phrase });
-        }
-      }
-      if (reasons.length === 0) return PASS;
-      return ruleResult(rule.effect === 'review' ? 'review' : 'fail', reasons);
+      const result = check(text, facts, env);
+      if (env.silent !== true) last = { text, name, subject, mobile, locale: env.locale, version, result: shared(result) };
+      return result;
     },
   };
+
+  function check(text: string, facts: SendFacts, env: EvalEnv): RuleResult {
+    const reasons: Reason[] = [];
+    const fail = (code: Reason['code'], details: Record<string, unknown>) => reasons.push(ruleReason(rule, code, rule.effect, details, env));
+    if (rule.senderIdentification === true) {
+      const name = facts.message.sender.name;
+      if (name === undefined) fail('CONTENT_MISSING_SENDER', {});
+      else if (!folded(text).includes(folded(name))) fail('CONTENT_MISSING_SENDER', { senderName: name });
+    }
+    if (rule.optOutInstruction === true && !hasKeyword(text)) fail('CONTENT_MISSING_OPT_OUT', { keywords });
+    if (rule.maxSmsSegments !== undefined && charter.channels.get(facts.channel) === 'mobile') {
+      const length = segments(text);
+      if (length.segments > rule.maxSmsSegments) {
+        fail('CONTENT_TOO_LONG', { segments: length.segments, encoding: length.encoding, max: rule.maxSmsSegments });
+      }
+    }
+    if (rule.maxLength !== undefined) {
+      const length = lengths(text);
+      if (length > rule.maxLength) fail('CONTENT_TOO_LONG', { length, max: rule.maxLength });
+    }
+    if (phrases.length > 0) {
+      const haystack = folded(`${facts.message.content?.subject ?? ''}\n${text}`);
+      for (const { phrase, folded: needle } of phrases) {
+        if (haystack.includes(needle)) fail('CONTENT_FORBIDDEN_PHRASE', { phrase });
+      }
+    }
+    if (reasons.length === 0) return PASS;
+    return ruleResult(rule.effect === 'review' ? 'review' : 'fail', reasons);
+  }
+}
+
+interface LastContent {
+  readonly text: string;
+  readonly name: string | undefined;
+  readonly subject: string | undefined;
+  readonly mobile: boolean;
+  readonly locale: string;
+  readonly version: number;
+  readonly result: RuleResult;
+}
+
+const DEFAULT_KEYWORDS: readonly string[] = Object.freeze(['STOP']);
+
+/** The result with its reasons and their facts frozen, to be given to many decisions. */
+function shared(result: RuleResult): RuleResult {
+  for (const reason of result.reasons ?? []) {
+    Object.freeze(reason.facts);
+    Object.freeze(reason);
+  }
+  return result;
 }
 
 // A mailing's text is the same for every recipient: normalised, searched and counted once.

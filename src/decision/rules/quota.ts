@@ -51,7 +51,8 @@ export function compileQuota(rule: QuotaRule, charter: CompiledCharter): Compile
   const lastValues: string[] = new Array<string>(parts).fill('');
   let lastKey: string | undefined;
   let lastShown = '';
-  const keysFor = (facts: SendFacts, audience: string | undefined): readonly [key: string, shown: string] => {
+  // Sets `lastKey` and `lastShown` (no pair to allocate on every decision).
+  const keysFor = (facts: SendFacts, audience: string | undefined): void => {
     let same = lastKey !== undefined && fixedBucket !== undefined;
     for (let i = 0; i < parts; i++) {
       const value = keyValue(rule.per[i]!, facts, audience);
@@ -65,7 +66,6 @@ export function compileQuota(rule: QuotaRule, charter: CompiledCharter): Compile
       lastShown = shownKey(facts, audience, key);
       lastKey = key;
     }
-    return [lastKey!, lastShown];
   };
   return {
     rule,
@@ -80,7 +80,9 @@ export function compileQuota(rule: QuotaRule, charter: CompiledCharter): Compile
       if (!selects(facts)) return NOT_APPLICABLE;
       const audience = facts.message.audience ?? firstAudience(facts.audiences, audienceFilter);
       // CRM ids can be emails or numbers: the key the decision shows is masked; the ledger reads the real one.
-      const [key, shown] = keysFor(facts, audience);
+      keysFor(facts, audience);
+      const key = lastKey!;
+      const shown = lastShown;
       const audienceLabel = audience === undefined || !perAudience ? undefined : (charter.labels.audiences.get(audience) ?? audience);
       if (env.usage === undefined) {
         const details = { limit: rule.limit, count: rule.count, key: shown, ...(audienceLabel === undefined ? {} : { audienceLabel }) };
