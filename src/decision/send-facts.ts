@@ -110,12 +110,36 @@ export class SendFacts {
   }
 }
 
-type ChannelRecord = { readonly channel: string; readonly at: string };
+/** A consent or opt-out record, as far as reading its time goes. */
+export type ChannelRecord = { readonly channel: string; readonly at: string };
 
-// Read for each decision (validated beforehand): a memo of them costs more than the read.
+/** The times of no records. */
+export const NO_TIMES: readonly number[] = Object.freeze([]);
+
+// The input check reads every record's instant; it leaves the last recipient's here (one slot
+// per field kind), and the facts of the decision that follows take them instead of reading
+// them again. Matched by identity, and always replaced by the check before the facts read
+// them in the same call, so an array changed between two decisions is read afresh.
+let lastRecords: readonly ChannelRecord[] | undefined;
+let lastTimes: readonly number[] = NO_TIMES;
+let otherRecords: readonly ChannelRecord[] | undefined;
+let otherTimes: readonly number[] = NO_TIMES;
+
+/** Remembers the instants the input check read from `records` (see `timesOf`). */
+export function rememberTimes(records: readonly ChannelRecord[], times: readonly number[]): void {
+  otherRecords = lastRecords;
+  otherTimes = lastTimes;
+  lastRecords = records;
+  lastTimes = times;
+}
+
 const timeOf = (record: ChannelRecord): number => parseInstant(record.at);
-const NO_TIMES: readonly number[] = Object.freeze([]);
-const timesOf = (records: readonly ChannelRecord[]): readonly number[] => (records.length === 0 ? NO_TIMES : records.map(timeOf));
+function timesOf(records: readonly ChannelRecord[]): readonly number[] {
+  if (records.length === 0) return NO_TIMES;
+  if (records === lastRecords && lastTimes.length === records.length) return lastTimes;
+  if (records === otherRecords && otherTimes.length === records.length) return otherTimes;
+  return records.map(timeOf);
+}
 
 function readConsent(
   optOuts: readonly ChannelRecord[],

@@ -6,6 +6,7 @@ import { didYouMean } from '../util/closest.js';
 import { parseInstant } from '../time/instant-text.js';
 import { isValidTimeZone } from '../time/zoned-time.js';
 import type { CompiledCharter } from './compile.js';
+import { NO_TIMES, rememberTimes, type ChannelRecord } from './send-facts.js';
 import { messageSchema, recipientSchema, type Message, type Recipient } from './inputs.js';
 
 /** One problem with the input of a decision. */
@@ -16,12 +17,29 @@ export interface InputIssue {
   readonly message: string;
 }
 
-const MESSAGE_KEYS = new Set(['id', 'channel', 'sender', 'via', 'audience', 'content']);
-const SENDER_KEYS = new Set(['id', 'role', 'candidate', 'name']);
-const CONTENT_KEYS = new Set(['subject', 'text']);
-const RECIPIENT_KEYS = new Set(['id', 'phone', 'email', 'country', 'timezone', 'audiences', 'source', 'relationship', 'consents', 'optOuts']);
-const CONSENT_KEYS = new Set(['channel', 'at', 'source']);
-const OPT_OUT_KEYS = new Set(['channel', 'at']);
+// The fields each object may have, as one switch per kind: a key is matched by comparing
+// interned strings, where a Set would hash it (every decision checks half a dozen objects).
+const messageKey = (key: string): boolean => {
+  switch (key) {
+    case 'id': case 'channel': case 'sender': case 'via': case 'audience': case 'content': return true;
+    default: return false;
+  }
+};
+const senderKey = (key: string): boolean => {
+  switch (key) {
+    case 'id': case 'role': case 'candidate': case 'name': return true;
+    default: return false;
+  }
+};
+const contentKey = (key: string): boolean => key === 'subject' || key === 'text';
+const recipientKey = (key: string): boolean => {
+  switch (key) {
+    case 'id': case 'phone': case 'email': case 'country': case 'timezone': case 'audiences': case 'source': case 'relationship': case 'consents': case 'optOuts': return true;
+    default: return false;
+  }
+};
+const consentKey = (key: string): boolean => key === 'channel' || key === 'at' || key === 'source';
+const optOutKey = (key: string): boolean => key === 'channel' || key === 'at';
 const RELATIONSHIP_SET = new Set<unknown>(RELATIONSHIPS);
 
 /**
@@ -49,26 +67,26 @@ export function isInstant(text: string): boolean {
 
 /** Whether `value` has exactly the shape of a `Message` (same answers as `messageSchema`). */
 export function isMessage(value: unknown): value is Message {
-  if (!isRecord(value, MESSAGE_KEYS)) return false;
+  if (!isRecord(value, messageKey)) return false;
   const sender = value['sender'];
   const content = value['content'];
   return (
     isName(value['id']) &&
     isName(value['channel']) &&
-    isRecord(sender, SENDER_KEYS) &&
+    isRecord(sender, senderKey) &&
     isName(sender['id']) &&
     isName(sender['role']) &&
     isOptionalName(sender['candidate']) &&
     isOptionalName(sender['name']) &&
     isOptionalName(value['via']) &&
     isOptionalName(value['audience']) &&
-    (content === undefined || (isRecord(content, CONTENT_KEYS) && isOptionalString(content['subject']) && isOptionalString(content['text'])))
+    (content === undefined || (isRecord(content, contentKey) && isOptionalString(content['subject']) && isOptionalString(content['text'])))
   );
 }
 
 /** Whether `value` has exactly the shape of a `Recipient` (same answers as `recipientSchema`). */
 export function isRecipient(value: unknown): value is Recipient {
-  if (!isRecord(value, RECIPIENT_KEYS)) return false;
+  if (!isRecord(value, recipientKey)) return false;
   // Written without callbacks (this runs on every decision), reading each field in turn as before.
   return (
     isName(value['id']) &&
@@ -79,8 +97,8 @@ export function isRecipient(value: unknown): value is Recipient {
     isOptionalArrayOfNames(value['audiences']) &&
     isOptionalName(value['source']) &&
     isOptionalRelationship(value['relationship']) &&
-    isOptionalRecords(value['consents'], CONSENT_KEYS, true) &&
-    isOptionalRecords(value['optOuts'], OPT_OUT_KEYS, false)
+    isOptionalRecords(value['consents'], consentKey, true) &&
+    isOptionalRecords(value['optOuts'], optOutKey, false)
   );
 }
 
@@ -158,19 +176,26 @@ const roleSets = new WeakMap<object, ReadonlySet<string>>();
 const RECORD_FIELDS = ['consents', 'optOuts'] as const;
 const COUNTRY = /^[A-Z]{2}$/;
 
-function isRecord(value: unknown, keys: ReadonlySet<string>): value is Record<string, unknown> {
+function isRecord(value: unknown, known: (key: string) => boolean): value is Record<string, unknown> {
   if (typeof value !== 'object' || value === null || Array.isArray(value)) return false;
   // for-in with an own-property check visits what Object.keys lists, without allocating its array.
-  for (const key in value) if (!keys.has(key) && Object.hasOwn(value, key)) return false;
+  for (const key in value) if (!known(key) && Object.hasOwn(value, key)) return false;
   return true;
 }
 
-function isRecords(value: unknown, keys: ReadonlySet<string>, withSource: boolean): boolean {
+function isRecords(value: unknown, known: (key: string) => boolean, withSource: boolean): boolean {
   if (!Array.isArray(value)) return false;
-  for (const item of value) {
-    if (!isRecord(item, keys) || !isName(item['channel']) || typeof item['at'] !== 'string' || !isInstant(item['at'])) return false;
+  let times: number[] | undefined;
+  for (let index = 0; index < value.length; index++) {
+    const item: unknown = value[index];
+    if (!isRecord(item, known) || !isName(item['channel']) || typeof item['at'] !== 'string') return false;
+    const time = parseInstant(item['at']);
+    if (Number.isNaN(time)) return false;
     if (withSource && !isOptionalName(item['source'])) return false;
+    (times ??= []).push(time);
   }
+  // The instants are read: the decision's facts take them from here instead of reading them again.
+  rememberTimes(value as readonly ChannelRecord[], times ?? NO_TIMES);
   return true;
 }
 
@@ -205,6 +230,6 @@ function isOptionalRelationship(value: unknown): boolean {
   return value === undefined || RELATIONSHIP_SET.has(value);
 }
 
-function isOptionalRecords(value: unknown, keys: ReadonlySet<string>, withSource: boolean): boolean {
-  return value === undefined || isRecords(value, keys, withSource);
+function isOptionalRecords(value: unknown, known: (key: string) => boolean, withSource: boolean): boolean {
+  return value === undefined || isRecords(value, known, withSource);
 }
