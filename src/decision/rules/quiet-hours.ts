@@ -4,15 +4,20 @@ import { nextInsideInstant } from '../../time/next-inside-instant.js';
 import { compileWeeklyWindows, isInside, isInsideWindows, type CompiledWeeklyWindows } from '../../time/weekly-windows.js';
 import type { CompiledCharter, CompiledRule } from '../compile.js';
 import { iso, localDateTime } from '../local-format.js';
-import { ruleReason } from '../reasons.js';
+import { messagesVersion, ruleReason } from '../reasons.js';
 import type { SendFacts } from '../send-facts.js';
-import { applies, compileScope, NOT_APPLICABLE, PASS, ruleResult, type RuleResult } from './evaluator.js';
+import { applies, compileScope, NOT_APPLICABLE, PASS, ruleResult, type EvalEnv, type RuleResult } from './evaluator.js';
 
 /** Quiet hours allow sends only inside windows of the recipient's local time. */
 export function compileQuietHours(rule: QuietHoursRule, charter: CompiledCharter): CompiledRule {
   const scope = compileScope(rule, charter);
   const windows = compileWeeklyWindows(rule);
   const failing = rule.effect === 'review' ? 'review' : 'fail';
+  // Recipients in the same zones at the same instant get the same answer: a campaign's sends
+  // share a few zones and, in a plan or a batch, their instant. Kept per instant, then per
+  // zone (or list of zones), in maps dropped whole when full; their reasons frozen and shared.
+  const answers = new Map<number, Map<string | readonly string[], Answer>>();
+  let answersKept = 0;
   return {
     rule,
     id: rule.id,
@@ -25,17 +30,56 @@ export function compileQuietHours(rule: QuietHoursRule, charter: CompiledCharter
         const details = { zones: zones.candidates };
         return ruleResult(zones.verdict === 'review' ? 'review' : 'fail', [ruleReason(rule, 'TIMEZONE_UNKNOWN', zones.verdict, details, env)]);
       }
-      for (const zone of zones) {
-        if (isInside(windows, facts.now, zone)) continue;
-        const next = nextInsideInstant(windows, facts.now, zones);
-        // The search for notBefore only reads the time hint: no facts to describe then.
-        const details = env.silent === true ? {} : describe(windows, facts.now, zone, next);
-        // The end of the rule's own scope, if sooner, is applied to every kind in compile.ts.
-        return ruleResult(failing, [ruleReason(rule, 'QUIET_HOURS', rule.effect, details, env)], undefined, { next });
+      // A zone given by the recipient is a new one-element list each time: keyed by its name.
+      const key = zones.length === 1 ? zones[0]! : zones;
+      const version = messagesVersion();
+      let atNow = answers.get(facts.now);
+      const known = atNow?.get(key);
+      if (known !== undefined && known.silent === env.silent && known.locale === env.locale && known.version === version) return known.result;
+      const result = check(zones, facts.now, env);
+      if (answersKept >= MAX_ANSWERS) {
+        answers.clear();
+        answersKept = 0;
+        atNow = undefined;
       }
-      return PASS;
+      if (atNow === undefined) answers.set(facts.now, (atNow = new Map()));
+      if (!atNow.has(key)) answersKept++;
+      atNow.set(key, { silent: env.silent, locale: env.locale, version, result: shared(result) });
+      return result;
     },
   };
+
+  function check(zones: readonly string[], now: number, env: EvalEnv): RuleResult {
+    for (const zone of zones) {
+      if (isInside(windows, now, zone)) continue;
+      const next = nextInsideInstant(windows, now, zones);
+      // The search for notBefore only reads the time hint: no facts to describe then.
+      const details = env.silent === true ? {} : describe(windows, now, zone, next);
+      // The end of the rule's own scope, if sooner, is applied to every kind in compile.ts.
+      return ruleResult(failing, [ruleReason(rule, 'QUIET_HOURS', rule.effect, details, env)], undefined, { next });
+    }
+    return PASS;
+  }
+}
+
+/** A quiet-hours answer, with what it was rendered for. */
+interface Answer {
+  readonly silent: boolean;
+  readonly locale: string;
+  readonly version: number;
+  readonly result: RuleResult;
+}
+
+/** How many (instant, zones) answers a rule keeps before starting afresh. */
+const MAX_ANSWERS = 4096;
+
+/** The result, its reasons and their facts frozen: it is given to many decisions. */
+function shared(result: RuleResult): RuleResult {
+  for (const reason of result.reasons ?? []) {
+    Object.freeze(reason.facts);
+    Object.freeze(reason);
+  }
+  return Object.isFrozen(result) ? result : Object.freeze(result);
 }
 
 /**

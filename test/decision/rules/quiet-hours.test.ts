@@ -251,3 +251,27 @@ it('quiet hours apply only to the sends the rule selects', () => {
   expect(decision.verdict).toBe('allow');
   expect(hoursOutcome(decision)).toBe('not-applicable');
 });
+
+describe('answers shared between recipients', () => {
+  // The rule keeps its answer per instant and zone: recipients in the same zone at the same
+  // instant share it; another zone, instant or language gets its own.
+  const late = '2013-05-17T22:14:00+02:00'; // Friday, 22:14 in Paris, 16:14 in New York
+  it('gives recipients in the same zone at the same instant the same frozen reason', () => {
+    const first = quietReason(decide(person({ id: 'a' }), late));
+    const second = quietReason(decide(person({ id: 'b', phone: '07 00 00 00 01' }), late));
+    expect(second).toBe(first);
+    expect(Object.isFrozen(first) && Object.isFrozen(first?.facts)).toBe(true);
+  });
+
+  it('keeps zones, instants and languages apart', () => {
+    const paris = decide(person(), late);
+    const newYork = decide(person({ timezone: 'America/New_York' }), late);
+    const parisLater = decide(person(), '2013-05-17T22:15:00+02:00');
+    expect(hoursOutcome(paris)).toBe('fail');
+    expect(hoursOutcome(newYork)).toBe('pass');
+    expect(quietReason(parisLater)?.facts).toMatchObject({ localTime: '22:15' });
+    const french = canSend(sms(), person(), { charter, now: late, locale: 'fr' });
+    expect(quietReason(french)?.message).not.toBe(quietReason(paris)?.message);
+    expect(quietReason(decide(person(), late))?.message).toBe(quietReason(paris)?.message);
+  });
+});
