@@ -71,6 +71,8 @@ export interface CompiledCharter {
   phasesAt(now: number): readonly string[];
   /** Reads a local date-time of the charter as an instant in its time zone. */
   instant(local: string): number;
+  /** What the default policy said about sends no permit applies to, by what it read (can-send.ts). */
+  readonly unlistedAnswers: Map<string, unknown>;
 }
 
 const BUILTIN_CONTACT: Record<(typeof BUILTIN_CHANNELS)[number], ContactKind> = {
@@ -165,6 +167,7 @@ function build(charter: Charter): CompiledCharter {
     },
     phasesAt,
     instant,
+    unlistedAnswers: new Map<string, unknown>(),
   };
   // Rules compile against the charter they belong to, so the object exists before its rules.
   const rules: CompiledRule[] = [];

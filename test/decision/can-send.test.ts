@@ -437,6 +437,24 @@ describe('defaults.unlisted', () => {
 describe('near misses', () => {
   const viaCsp: RuleInput = { id: 'p-csp', kind: 'permit', article: 'Art. 4', when: { channels: ['email'], via: ['csp'], audiences: ['voters'] } };
 
+  it('are shared by sends alike in what selectors read, and told apart by anything else', () => {
+    // The default policy's answer is kept per instant and per what selectors read.
+    const charter = charterOf([{ id: 'p-src', kind: 'permit', when: { channels: ['email'], sources: ['signup'], relationships: ['member'] } }]);
+    const refuse = (patch: Partial<Recipient>) => canSend(baseMessage, recipient(patch), { charter, now: NOW });
+    const federation = refuse({ source: 'federationFile' });
+    expect(refuse({ id: 'r-2', source: 'federationFile', email: 'other@example.org' }).reasons[0]).toBe(federation.reasons[0]);
+    expect(Object.isFrozen(federation.reasons[0])).toBe(true);
+    expect(federation.reasons[0].facts).toMatchObject({ field: 'sources', actual: ['the federation file'] });
+    const prospect = refuse({ relationship: 'prospect' });
+    expect(prospect.reasons[0].facts).toMatchObject({ field: 'relationships', actual: ['prospect'] });
+    expect(canSend(baseMessage, recipient({}, ['source']), { charter, now: NOW }).reasons[0].facts).toMatchObject({ field: 'sources', actual: [] });
+    expect(refuse({}).verdict).toBe('allow');
+    // Names that would run together if joined: no two of these share an answer.
+    const odd = canSend(message({ sender: { id: 'a', role: 'candidate', candidate: 'b' } }), recipient({ source: 'federationFile' }), { charter, now: NOW });
+    const joined = canSend(message({ sender: { id: 'ab', role: 'candidate' } }), recipient({ source: 'federationFile' }), { charter, now: NOW });
+    expect(odd.reasons[0]).not.toBe(joined.reasons[0]);
+  });
+
   it('RELAY_REQUIRED when a permit fails only on `via`', () => {
     const charter = charterOf([viaCsp]);
     const decision = canSend(message({ audience: 'voters' }, ['via']), recipient({ audiences: ['voters'] }), { charter, now: NOW });
