@@ -6,7 +6,8 @@ import { BUILTIN_CHECKS } from './builtin-checks.js';
 import { checkRecords, compileCharter, type CheckRecords, type CompiledCharter } from './compile.js';
 import type { Message, Recipient } from './inputs.js';
 import { iso } from './local-format.js';
-import { builtinReason, messagesVersion } from './reasons.js';
+import { builtinReason } from './reasons.js';
+import { unlisted } from './unlisted.js';
 import type { EvalEnv, RuleResult } from './rules/evaluator.js';
 import { sendFacts, type RecipientMemo, type SendFacts } from './send-facts.js';
 import type { CanSendContext, Decision, QuotaStatus, Reason, RuleCheck, UsageView, Verdict } from './types.js';
@@ -229,75 +230,6 @@ function record(tally: Tally, checks: CheckRecords, result: RuleResult, grants: 
       tally.timeNext = result.time.next === undefined || tally.timeNext === undefined ? undefined : Math.max(tally.timeNext, result.time.next);
     }
   }
-}
-
-/** What the charter's default policy says when no permit applies, with the near misses. */
-interface Unlisted {
-  readonly verdict: Verdict;
-  readonly reasons: readonly Reason[];
-  readonly timeBlocked: boolean;
-  readonly timeNext: number | undefined;
-}
-
-/**
- * The default policy's answer for a send no permit applies to. Near misses read only what
- * selectors read (the send's channel, sender, relay, audiences, phases, source and
- * relationship) and the instant: sends alike in those get the same answer, kept (reasons
- * frozen, shared) in a map on the compiled charter, dropped whole when full.
- */
-function unlisted(compiled: CompiledCharter, facts: SendFacts, env: EvalEnv): Unlisted {
-  if (compiled.unlisted === 'allow') return unlistedNow(compiled, facts, env);
-  const key = unlistedKey(facts, env);
-  const answers = compiled.unlistedAnswers as Map<string, Unlisted>;
-  const known = answers.get(key);
-  if (known !== undefined) return known;
-  const answer = unlistedNow(compiled, facts, env);
-  for (const reason of answer.reasons) {
-    Object.freeze(reason.facts);
-    Object.freeze(reason);
-  }
-  if (answers.size >= MAX_UNLISTED_ANSWERS) answers.clear();
-  answers.set(key, Object.freeze(answer));
-  return answer;
-}
-
-const MAX_UNLISTED_ANSWERS = 2048;
-
-/** Everything a near miss reads, as text; each name preceded by its length, so no two sends share a key. */
-function unlistedKey(facts: SendFacts, env: EvalEnv): string {
-  let key = `${facts.now}|${env.silent ? '' : env.locale}|${messagesVersion()}|${part(facts.channel)}${part(facts.role)}${part(facts.senderId)}${part(facts.candidate)}${part(facts.via)}${part(facts.source)}${part(facts.relationship)}`;
-  const audiences = facts.audiences;
-  for (let i = 0; i < audiences.length; i++) key += part(audiences[i]);
-  return key;
-}
-
-function part(name: string | undefined): string {
-  return name === undefined ? '-' : `${name.length}:${name}`;
-}
-
-function unlistedNow(compiled: CompiledCharter, facts: SendFacts, env: EvalEnv): Unlisted {
-  const verdict = compiled.unlisted;
-  if (verdict === 'allow') {
-    return { verdict, reasons: [builtinReason('ALLOWED_BY_DEFAULT', 'allow', { channel: facts.channel }, env)], timeBlocked: false, timeNext: undefined };
-  }
-  const reasons: Reason[] = [];
-  let timeBlocked = false;
-  let timeNext: number | undefined;
-  for (const rule of compiled.rules) {
-    const miss = rule.nearMiss?.(facts, env);
-    if (!miss) continue;
-    // Near misses are told as refusals; a copy only when the default policy says review.
-    reasons.push(miss.reason.verdict === verdict ? miss.reason : { ...miss.reason, verdict });
-    if (miss.reason.code === 'OUTSIDE_PHASE') {
-      timeBlocked = true;
-      if (miss.next !== undefined) timeNext = Math.min(timeNext ?? Infinity, miss.next);
-    }
-  }
-  if (reasons.length === 0) {
-    const code = compiled.mentionedChannels.has(facts.channel) ? 'NOT_PERMITTED' : 'CHANNEL_NOT_COVERED';
-    reasons.push(builtinReason(code, verdict, { channel: facts.channel }, env));
-  }
-  return { verdict, reasons, timeBlocked, timeNext };
 }
 
 function readNow(value: CanSendContext['now']): number | undefined {

@@ -72,7 +72,7 @@ export interface CompiledCharter {
   /** Reads a local date-time of the charter as an instant in its time zone. */
   instant(local: string): number;
   /** What the default policy said about sends no permit applies to, by what it read (can-send.ts). */
-  readonly unlistedAnswers: Map<string, unknown>;
+  readonly unlistedAnswers: { version: number; size: number; readonly roots: Map<string, Map<number, unknown>> };
 }
 
 const BUILTIN_CONTACT: Record<(typeof BUILTIN_CHANNELS)[number], ContactKind> = {
@@ -167,7 +167,7 @@ function build(charter: Charter): CompiledCharter {
     },
     phasesAt,
     instant,
-    unlistedAnswers: new Map<string, unknown>(),
+    unlistedAnswers: { version: 0, size: 0, roots: new Map<string, Map<number, unknown>>() },
   };
   // Rules compile against the charter they belong to, so the object exists before its rules.
   const rules: CompiledRule[] = [];

@@ -449,10 +449,17 @@ describe('near misses', () => {
     expect(prospect.reasons[0].facts).toMatchObject({ field: 'relationships', actual: ['prospect'] });
     expect(canSend(baseMessage, recipient({}, ['source']), { charter, now: NOW }).reasons[0].facts).toMatchObject({ field: 'sources', actual: [] });
     expect(refuse({}).verdict).toBe('allow');
-    // Names that would run together if joined: no two of these share an answer.
-    const odd = canSend(message({ sender: { id: 'a', role: 'candidate', candidate: 'b' } }), recipient({ source: 'federationFile' }), { charter, now: NOW });
-    const joined = canSend(message({ sender: { id: 'ab', role: 'candidate' } }), recipient({ source: 'federationFile' }), { charter, now: NOW });
-    expect(odd.reasons[0]).not.toBe(joined.reasons[0]);
+    // What the permits do not select on is not told apart: another sender gets the same answer.
+    const other = canSend(message({ sender: { id: 'bob', role: 'party' } }), recipient({ source: 'federationFile' }), { charter, now: NOW });
+    expect(other.reasons[0]).toBe(federation.reasons[0]);
+    // Lists of audiences are told apart by their length and each name.
+    const byAudience = charterOf([{ id: 'p-aud', kind: 'permit', when: { channels: ['email'], audiences: ['voters'], sources: ['signup'] } }]);
+    const reach = (audiences: string[], source = 'signup') => canSend(baseMessage, recipient({ audiences, source }), { charter: byAudience, now: NOW });
+    expect(reach(['members']).reasons[0].facts).toMatchObject({ field: 'audiences', actual: ['party members'] });
+    expect(reach([]).reasons[0].facts).toMatchObject({ field: 'audiences', actual: [] });
+    expect(reach(['members', 'voters'], 'federationFile').reasons[0].facts).toMatchObject({ field: 'sources' });
+    expect(reach(['members', 'members']).reasons[0].facts).toMatchObject({ field: 'audiences', actual: ['party members', 'party members'] });
+    expect(reach(['voters']).verdict).toBe('allow');
   });
 
   it('RELAY_REQUIRED when a permit fails only on `via`', () => {
