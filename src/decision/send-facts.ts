@@ -1,8 +1,8 @@
 import { memoize } from '../util/memoize.js';
 import { normalizeEmail, type EmailInfo } from '../contact/email.js';
 import { normalizePhone, PHONE_CACHE_LIMIT, type PhoneInfo } from '../contact/phone.js';
-import { parseInstant } from '../time/instant-text.js';
 import type { Message, Recipient } from './inputs.js';
+import { viewOf, type ChannelRecord, type RecipientView } from './recipient-view.js';
 import type { CompiledCharter } from './compile.js';
 
 /** Where the recipient stands on consent for the send's channel at `now`. */
@@ -23,9 +23,8 @@ export interface ConsentState {
 export interface RecipientMemo {
   phone?: PhoneInfo;
   email?: EmailInfo;
-  /** The instants of `optOuts` and `consents`, in their order. */
-  optOutTimes?: readonly number[];
-  consentTimes?: readonly number[];
+  /** The recipient as decisions read it. */
+  view?: RecipientView;
 }
 
 /** Gathers the facts of a send that rules select on. */
@@ -43,7 +42,8 @@ const NO_AUDIENCES: readonly string[] = Object.freeze([]);
 export class SendFacts {
   readonly now: number;
   readonly message: Message;
-  readonly recipient: Recipient;
+  /** The recipient, as its input check read it. */
+  readonly recipient: RecipientView;
   readonly channel: string;
   readonly role: string;
   readonly senderId: string;
@@ -65,17 +65,18 @@ export class SendFacts {
   constructor(charter: CompiledCharter, message: Message, recipient: Recipient, now: number, memo: RecipientMemo | undefined) {
     this.now = now;
     this.message = message;
-    this.recipient = recipient;
+    const view = memo === undefined ? viewOf(recipient) : (memo.view ??= viewOf(recipient));
+    this.recipient = view;
     this.channel = message.channel;
     this.role = message.sender.role;
     this.senderId = message.sender.id;
     this.candidate = message.sender.candidate;
     this.via = message.via ?? 'direct';
-    this.audiences = message.audience !== undefined ? [message.audience] : (recipient.audiences ?? NO_AUDIENCES);
+    this.audiences = message.audience !== undefined ? [message.audience] : (view.audiences ?? NO_AUDIENCES);
     this.phases = charter.phasesAt(now);
-    this.source = recipient.source;
-    this.relationship = recipient.relationship;
-    this.#country = recipient.country ?? charter.defaultCountry;
+    this.source = view.source;
+    this.relationship = view.relationship;
+    this.#country = view.country ?? charter.defaultCountry;
     this.#memo = memo;
   }
 
@@ -101,44 +102,10 @@ export class SendFacts {
   consent(): ConsentState {
     if (this.#consent !== undefined) return this.#consent;
     const { recipient, channel, now } = this;
-    const memo = this.#memo;
     const optOuts = recipient.optOuts ?? NO_RECORDS;
     const consents = recipient.consents ?? NO_RECORDS;
-    const optOutTimes = memo === undefined ? timesOf(optOuts) : (memo.optOutTimes ??= timesOf(optOuts));
-    const consentTimes = memo === undefined ? timesOf(consents) : (memo.consentTimes ??= timesOf(consents));
-    return (this.#consent = readConsent(optOuts, optOutTimes, consents, consentTimes, channel, now));
+    return (this.#consent = readConsent(optOuts, recipient.optOutTimes, consents, recipient.consentTimes, channel, now));
   }
-}
-
-/** A consent or opt-out record, as far as reading its time goes. */
-export type ChannelRecord = { readonly channel: string; readonly at: string };
-
-/** The times of no records. */
-export const NO_TIMES: readonly number[] = Object.freeze([]);
-
-// The input check reads every record's instant; it leaves the last recipient's here (one slot
-// per field kind), and the facts of the decision that follows take them instead of reading
-// them again. Matched by identity, and always replaced by the check before the facts read
-// them in the same call, so an array changed between two decisions is read afresh.
-let lastRecords: readonly ChannelRecord[] | undefined;
-let lastTimes: readonly number[] = NO_TIMES;
-let otherRecords: readonly ChannelRecord[] | undefined;
-let otherTimes: readonly number[] = NO_TIMES;
-
-/** Remembers the instants the input check read from `records` (see `timesOf`). */
-export function rememberTimes(records: readonly ChannelRecord[], times: readonly number[]): void {
-  otherRecords = lastRecords;
-  otherTimes = lastTimes;
-  lastRecords = records;
-  lastTimes = times;
-}
-
-const timeOf = (record: ChannelRecord): number => parseInstant(record.at);
-function timesOf(records: readonly ChannelRecord[]): readonly number[] {
-  if (records.length === 0) return NO_TIMES;
-  if (records === lastRecords && lastTimes.length === records.length) return lastTimes;
-  if (records === otherRecords && otherTimes.length === records.length) return otherTimes;
-  return records.map(timeOf);
 }
 
 function readConsent(

@@ -1,12 +1,11 @@
 import * as z from 'zod';
 import { isSupportedCountry } from 'libphonenumber-js/max';
 import { maskContacts } from '../contact/mask.js';
-import { RELATIONSHIPS } from '../charter/schema.js';
 import { didYouMean } from '../util/closest.js';
 import { parseInstant } from '../time/instant-text.js';
 import { isValidTimeZone } from '../time/zoned-time.js';
 import type { CompiledCharter } from './compile.js';
-import { NO_TIMES, rememberTimes, type ChannelRecord } from './send-facts.js';
+import { readRecipient, rememberView, type RecipientView } from './recipient-view.js';
 import { messageSchema, recipientSchema, type Message, type Recipient } from './inputs.js';
 
 /** One problem with the input of a decision. */
@@ -32,16 +31,6 @@ const senderKey = (key: string): boolean => {
   }
 };
 const contentKey = (key: string): boolean => key === 'subject' || key === 'text';
-const recipientKey = (key: string): boolean => {
-  switch (key) {
-    case 'id': case 'phone': case 'email': case 'country': case 'timezone': case 'audiences': case 'source': case 'relationship': case 'consents': case 'optOuts': return true;
-    default: return false;
-  }
-};
-const consentKey = (key: string): boolean => key === 'channel' || key === 'at' || key === 'source';
-const optOutKey = (key: string): boolean => key === 'channel' || key === 'at';
-const RELATIONSHIP_SET = new Set<unknown>(RELATIONSHIPS);
-
 /**
  * Checks a message and a recipient: their shape (a hand-written check equivalent to the
  * zod schemas, which only run to describe what is wrong), then their references to the
@@ -50,10 +39,12 @@ const RELATIONSHIP_SET = new Set<unknown>(RELATIONSHIPS);
  */
 export function checkInput(message: unknown, recipient: unknown, charter: CompiledCharter): InputIssue[] {
   const messageOk = isMessage(message);
-  const recipientOk = isRecipient(recipient);
+  const view = readRecipient(recipient);
+  // The decision that follows reads the recipient through this view, not the object again.
+  rememberView(recipient, view);
   // Report everything at once, in argument order: the shape of what is malformed, the references of what is not.
   const issues = messageOk ? messageReferenceIssues(message, charter) : shapeIssues('message', messageSchema, message);
-  if (recipientOk) recipientReferenceIssues(recipient, charter, issues);
+  if (view !== undefined) recipientReferenceIssues(view, charter, issues);
   else issues.push(...shapeIssues('recipient', recipientSchema, recipient));
   return issues;
 }
@@ -86,20 +77,7 @@ export function isMessage(value: unknown): value is Message {
 
 /** Whether `value` has exactly the shape of a `Recipient` (same answers as `recipientSchema`). */
 export function isRecipient(value: unknown): value is Recipient {
-  if (!isRecord(value, recipientKey)) return false;
-  // Written without callbacks (this runs on every decision), reading each field in turn as before.
-  return (
-    isName(value['id']) &&
-    isOptionalString(value['phone']) &&
-    isOptionalString(value['email']) &&
-    isOptionalCountry(value['country']) &&
-    isOptionalName(value['timezone']) &&
-    isOptionalArrayOfNames(value['audiences']) &&
-    isOptionalName(value['source']) &&
-    isOptionalRelationship(value['relationship']) &&
-    isOptionalRecords(value['consents'], consentKey, true) &&
-    isOptionalRecords(value['optOuts'], optOutKey, false)
-  );
+  return readRecipient(value) !== undefined;
 }
 
 function shapeIssues(name: 'message' | 'recipient', schema: z.ZodType, value: unknown): InputIssue[] {
@@ -140,7 +118,7 @@ function messageReferenceIssues(message: Message, charter: CompiledCharter): Inp
   return issues;
 }
 
-function recipientReferenceIssues(recipient: Recipient, charter: CompiledCharter, issues: InputIssue[]): void {
+function recipientReferenceIssues(recipient: RecipientView, charter: CompiledCharter, issues: InputIssue[]): void {
   const sources = charter.labels.sources;
   // A source the charter does not know could slip past a forbid on sources: refuse it.
   if (sources.size > 0 && !known(recipient.source, sources)) issues.push(unknownReference(['recipient', 'source'], recipient.source!, sources, 'source'));
@@ -174,35 +152,11 @@ function roleNames(roles: object): ReadonlySet<string> {
 
 const roleSets = new WeakMap<object, ReadonlySet<string>>();
 const RECORD_FIELDS = ['consents', 'optOuts'] as const;
-const COUNTRY = /^[A-Z]{2}$/;
 
 function isRecord(value: unknown, known: (key: string) => boolean): value is Record<string, unknown> {
   if (typeof value !== 'object' || value === null || Array.isArray(value)) return false;
   // for-in with an own-property check visits what Object.keys lists, without allocating its array.
   for (const key in value) if (!known(key) && Object.hasOwn(value, key)) return false;
-  return true;
-}
-
-function isRecords(value: unknown, known: (key: string) => boolean, withSource: boolean): boolean {
-  if (!Array.isArray(value)) return false;
-  let times: number[] | undefined;
-  for (let index = 0; index < value.length; index++) {
-    const item: unknown = value[index];
-    if (!isRecord(item, known) || !isName(item['channel']) || typeof item['at'] !== 'string') return false;
-    const time = parseInstant(item['at']);
-    if (Number.isNaN(time)) return false;
-    if (withSource && !isOptionalName(item['source'])) return false;
-    (times ??= []).push(time);
-  }
-  // The instants are read: the decision's facts take them from here instead of reading them again.
-  rememberTimes(value as readonly ChannelRecord[], times ?? NO_TIMES);
-  return true;
-}
-
-/** Every element, holes of sparse arrays included (`every` skips them; the schema does not). */
-function isArrayOf(value: unknown, check: (item: unknown) => boolean): boolean {
-  if (!Array.isArray(value)) return false;
-  for (let index = 0; index < value.length; index++) if (!check(value[index])) return false;
   return true;
 }
 
@@ -216,20 +170,4 @@ function isOptionalName(value: unknown): boolean {
 
 function isOptionalString(value: unknown): boolean {
   return value === undefined || typeof value === 'string';
-}
-
-function isOptionalCountry(value: unknown): boolean {
-  return value === undefined || (typeof value === 'string' && COUNTRY.test(value));
-}
-
-function isOptionalArrayOfNames(value: unknown): boolean {
-  return value === undefined || isArrayOf(value, isName);
-}
-
-function isOptionalRelationship(value: unknown): boolean {
-  return value === undefined || RELATIONSHIP_SET.has(value);
-}
-
-function isOptionalRecords(value: unknown, known: (key: string) => boolean, withSource: boolean): boolean {
-  return value === undefined || isRecords(value, known, withSource);
 }

@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { messageSchema, recipientSchema } from '../../src/index.js';
+import { canSend, defineCharter, messageSchema, recipientSchema, type Recipient } from '../../src/index.js';
 import { isMessage, isRecipient } from '../../src/decision/validate-input.js';
 
 type Json = Record<string, unknown>;
@@ -243,5 +243,74 @@ describe('the fast shape check agrees with the schemas', () => {
   it.each(cases)('agree on %s', (_, m, r) => {
     expect(isMessage(m)).toBe(messageSchema.safeParse(m).success);
     expect(isRecipient(r)).toBe(recipientSchema.safeParse(r).success);
+  });
+});
+
+describe('the recipient as decisions read it', () => {
+  // canSend reads a recipient once, into a view every rule reads; these are the objects whose
+  // fields a loop over keys would not see, and must still be read (or refused), never skipped.
+  const charter = defineCharter({
+    id: 'view',
+    title: 'View',
+    locale: 'en',
+    timezone: 'Europe/Paris',
+    defaultCountry: 'FR',
+    defaults: { unlisted: 'deny' },
+    rules: [{ id: 'p', kind: 'permit', when: { channels: ['email'] } }],
+  });
+  const message = { id: 'm', channel: 'email', sender: { id: 's', role: 'candidate' } };
+  const now = '2013-05-20T10:00:00+02:00';
+  const optedOut = [{ channel: 'email', at: '2013-05-01T10:00:00+02:00' }];
+
+  it('reads a class instance through its getters: an opt-out held in one is honoured', () => {
+    class Person {
+      readonly id = 'r-1';
+      get email() {
+        return 'jean@example.fr';
+      }
+      get optOuts() {
+        return optedOut;
+      }
+    }
+    const decision = canSend(message, new Person() as unknown as Recipient, { charter, now });
+    expect(decision.reasons.map((reason) => reason.code)).toEqual(['OPTED_OUT']);
+  });
+
+  it('reads records that are class instances by name too', () => {
+    class OptOut {
+      get channel() {
+        return 'email';
+      }
+      get at() {
+        return '2013-05-01T10:00:00+02:00';
+      }
+    }
+    const decision = canSend(message, { id: 'r-1', email: 'jean@example.fr', optOuts: [new OptOut()] } as unknown as Recipient, { charter, now });
+    expect(decision.reasons.map((reason) => reason.code)).toEqual(['OPTED_OUT']);
+  });
+
+  it('refuses an unknown field of a class instance, and ignores what its prototype adds', () => {
+    class Row {
+      readonly id = 'r-1';
+      readonly email = 'jean@example.fr';
+      readonly mobile = '06 12 34 56 78';
+    }
+    expect(canSend(message, new Row() as unknown as Recipient, { charter, now }).reasons[0].code).toBe('INVALID_INPUT');
+    const inherited = Object.assign(Object.create({ note: 'from the prototype' }) as object, { id: 'r-1', email: 'jean@example.fr' });
+    expect(canSend(message, inherited as Recipient, { charter, now }).verdict).toBe('allow');
+  });
+
+  it('reads an object without a prototype', () => {
+    const bare = Object.assign(Object.create(null) as object, { id: 'r-1', email: 'jean@example.fr', optOuts: optedOut });
+    expect(canSend(message, bare as Recipient, { charter, now }).reasons[0].code).toBe('OPTED_OUT');
+  });
+
+  it('decides each call on the recipient as it is then, though the same object', () => {
+    const person: Recipient = { id: 'r-1', email: 'jean@example.fr' };
+    expect(canSend(message, person, { charter, now }).verdict).toBe('allow');
+    (person as { optOuts?: unknown }).optOuts = optedOut;
+    expect(canSend(message, person, { charter, now }).reasons[0].code).toBe('OPTED_OUT');
+    (person as { optOut?: unknown }).optOut = optedOut;
+    expect(canSend(message, person, { charter, now }).reasons[0].code).toBe('INVALID_INPUT');
   });
 });
