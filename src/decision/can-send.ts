@@ -178,10 +178,13 @@ function evaluate(compiled: CompiledCharter, message: Message, recipient: Recipi
   // A silent evaluation only reads time: built-in checks and timeless rules cannot change it.
   if (env.silent !== true) for (let i = 0; i < BUILTIN_CHECKS.length; i++) record(tally, BUILTIN_RECORDS[i]!, BUILTIN_CHECKS[i]!.evaluate(facts, env), false);
   const { rules, ruleChecks } = compiled;
+  // Rules whose `when` names other channels do not apply: not asked.
+  const asked = compiled.rulesFor.get(facts.channel) ?? compiled.otherChannels;
   for (let i = 0; i < rules.length; i++) {
     const rule = rules[i]!;
     if (env.silent === true && rule.timeless === true) continue;
-    record(tally, ruleChecks[i]!, rule.evaluate(facts, env), rule.grants);
+    if (asked[i] === true) record(tally, ruleChecks[i]!, rule.evaluate(facts, env), rule.grants);
+    else tally.checks.push(ruleChecks[i]!['not-applicable']);
   }
 
   if (tally.permits === undefined) {

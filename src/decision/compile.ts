@@ -56,6 +56,14 @@ export interface CompiledCharter {
   readonly rules: readonly CompiledRule[];
   /** Each rule's entry in `Decision.checks`, one per outcome, in the order of `rules`. */
   readonly ruleChecks: readonly CheckRecords[];
+  /**
+   * Per channel, whether each rule (in the order of `rules`) may select a send on it: false
+   * for a rule whose `when.channels` leaves the channel out, which is then not applicable
+   * without being asked (every kind's evaluation starts by checking its scope, `when`
+   * included). Channels no rule names read `otherChannels`.
+   */
+  readonly rulesFor: ReadonlyMap<string, readonly boolean[]>;
+  readonly otherChannels: readonly boolean[];
   /** Channels some rule's `when.channels` names. */
   readonly mentionedChannels: ReadonlySet<string>;
   /** Every channel the charter knows, with the contact point it needs. */
@@ -172,7 +180,10 @@ function build(charter: Charter): CompiledCharter {
   // Rules compile against the charter they belong to, so the object exists before its rules.
   const rules: CompiledRule[] = [];
   const ruleChecks: CheckRecords[] = [];
-  const result: CompiledCharter = { ...partial, rules, ruleChecks };
+  const namedChannels = new Set(charter.rules.flatMap((rule) => rule.when?.channels ?? []));
+  const selectsOn = (channel: string | undefined) => charter.rules.map((rule) => rule.when?.channels === undefined || (channel !== undefined && rule.when.channels.includes(channel)));
+  const rulesFor = new Map([...namedChannels].map((channel) => [channel, Object.freeze(selectsOn(channel))] as const));
+  const result: CompiledCharter = { ...partial, rules, ruleChecks, rulesFor, otherChannels: Object.freeze(selectsOn(undefined)) };
   for (const rule of charter.rules) {
     rules.push(boundTimeHints(compileRule(rule as Rule, result), compileScope(rule as Rule, result), result));
     ruleChecks.push(checkRecords(rule.id, rule.article));
