@@ -56,12 +56,25 @@ export type EmailInfo = ValidEmail | InvalidEmail;
 export function normalizeEmail(raw: string): EmailInfo {
   // Most addresses are plain ASCII with no surrounding space: then NFC, the Unicode patterns
   // and the IDN conversion change nothing, and one pattern decides (same results, tested).
-  if (typeof raw === 'string' && raw.length <= MAX_ADDRESS_OCTETS && PLAIN_ADDRESS.test(raw) && raw.indexOf('@') <= MAX_LOCAL_OCTETS) {
+  if (isPlainAddress(raw)) {
     const at = raw.indexOf('@');
     const address = `${raw.slice(0, at)}@${raw.slice(at + 1).toLowerCase()}`;
     return { ok: true, address, key: address.toLowerCase() };
   }
   return normalizeEmailInFull(raw);
+}
+
+/**
+ * Whether `raw` is a plain ASCII address of a valid shape, without surrounding space: one
+ * pattern decides, nothing is allocated. `true` means {@link normalizeEmail} accepts it; a
+ * `false` says nothing (Unicode and padded addresses take the full path).
+ *
+ * @internal
+ * @param raw - The address as the CRM holds it.
+ * @returns whether the fast path accepts it.
+ */
+export function isPlainAddress(raw: string): boolean {
+  return typeof raw === 'string' && raw.length <= MAX_ADDRESS_OCTETS && PLAIN_ADDRESS.test(raw) && raw.indexOf('@') <= MAX_LOCAL_OCTETS;
 }
 
 /**

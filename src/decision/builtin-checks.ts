@@ -1,3 +1,4 @@
+import { isPlainAddress } from '../contact/email.js';
 import { maskPhone } from '../contact/mask.js';
 import { localDateTime } from './local-format.js';
 import { builtinReason } from './reasons.js';
@@ -25,6 +26,9 @@ const contact: BuiltinCheck = {
     const kind = env.charter.channels.get(facts.channel) ?? 'none';
     if (kind === 'none') return PASS;
     if (kind === 'email') {
+      // A plain address of a valid shape needs nothing more: no normalised form to look up.
+      const raw = facts.recipient.email;
+      if (raw !== undefined && isPlainAddress(raw)) return PASS;
       const email = facts.email();
       if (email === undefined) return contactDenied('NO_CONTACT', { channel: facts.channel, field: 'email' }, env);
       return email.ok ? PASS : contactDenied('INVALID_CONTACT', { channel: facts.channel, field: 'email', problem: email.reason }, env);
