@@ -64,6 +64,8 @@ export interface CompiledCharter {
    */
   readonly rulesFor: ReadonlyMap<string, readonly boolean[]>;
   readonly otherChannels: readonly boolean[];
+  /** Whether every phase and `inForce` boundary is a whole minute (see `minuteKey`). */
+  readonly minuteAligned: boolean;
   /** Channels some rule's `when.channels` names. */
   readonly mentionedChannels: ReadonlySet<string>;
   /** Every channel the charter knows, with the contact point it needs. */
@@ -183,7 +185,13 @@ function build(charter: Charter): CompiledCharter {
   const namedChannels = new Set(charter.rules.flatMap((rule) => rule.when?.channels ?? []));
   const selectsOn = (channel: string | undefined) => charter.rules.map((rule) => rule.when?.channels === undefined || (channel !== undefined && rule.when.channels.includes(channel)));
   const rulesFor = new Map([...namedChannels].map((channel) => [channel, Object.freeze(selectsOn(channel))] as const));
-  const result: CompiledCharter = { ...partial, rules, ruleChecks, rulesFor, otherChannels: Object.freeze(selectsOn(undefined)) };
+  const boundaries = [...phases.values()].flatMap((range) => [range.from, range.to]);
+  for (const rule of charter.rules) {
+    if (rule.inForce?.from !== undefined) boundaries.push(instant(rule.inForce.from));
+    if (rule.inForce?.to !== undefined) boundaries.push(instant(rule.inForce.to));
+  }
+  const minuteAligned = boundaries.every((time) => !Number.isFinite(time) || time % 60_000 === 0);
+  const result: CompiledCharter = { ...partial, rules, ruleChecks, rulesFor, otherChannels: Object.freeze(selectsOn(undefined)), minuteAligned };
   for (const rule of charter.rules) {
     rules.push(boundTimeHints(compileRule(rule as Rule, result), compileScope(rule as Rule, result), result));
     ruleChecks.push(checkRecords(rule.id, rule.article));

@@ -1,4 +1,5 @@
 import type { CompiledCharter } from './compile.js';
+import { minuteKey } from './time-key.js';
 import { builtinReason, messagesVersion } from './reasons.js';
 import type { EvalEnv } from './rules/evaluator.js';
 import type { SendFacts } from './send-facts.js';
@@ -32,8 +33,10 @@ export function unlisted(compiled: CompiledCharter, facts: SendFacts, env: EvalE
   const voice = env.silent ? '' : env.locale;
   let byInstant = memo.roots.get(voice);
   if (byInstant === undefined) memo.roots.set(voice, (byInstant = new Map()));
-  let level = byInstant.get(facts.now) as Map<unknown, unknown> | undefined;
-  if (level === undefined) byInstant.set(facts.now, (level = new Map()));
+  // Sends within one minute read the same phases and local time: one answer serves them.
+  const at = minuteKey(facts.now, compiled.minuteAligned);
+  let level = byInstant.get(at) as Map<unknown, unknown> | undefined;
+  if (level === undefined) byInstant.set(at, (level = new Map()));
   const keys = keysOf(compiled, facts);
   // One level per key; the last holds the answer.
   const last = keys.length - 1;

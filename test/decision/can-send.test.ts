@@ -462,6 +462,22 @@ describe('near misses', () => {
     expect(reach(['voters']).verdict).toBe('allow');
   });
 
+  it('are kept to the minute when every boundary is a whole minute, to the millisecond otherwise', () => {
+    const vote: RuleInput = { id: 'p-vote', kind: 'permit', when: { channels: ['email'], phases: ['vote'] } };
+    const at = (time: string) => `2013-05-20T10:${time}+02:00`;
+    const minute = charterOf([vote]);
+    const early = canSend(baseMessage, baseRecipient, { charter: minute, now: at('00:10') });
+    expect(canSend(baseMessage, baseRecipient, { charter: minute, now: at('00:50') }).reasons[0]).toBe(early.reasons[0]);
+    expect(canSend(baseMessage, baseRecipient, { charter: minute, now: at('01:00') }).reasons[0]!.facts).toMatchObject({ localTime: '2013-05-20 10:01' });
+    // A phase that opens 30 seconds into a minute: sends either side of it are told apart.
+    const seconds = charterOf([vote], {
+      phases: { vote: { label: 'the vote', from: '2013-05-20T10:00:30', to: '2013-06-03T19:00' } },
+    });
+    expect(canSend(baseMessage, baseRecipient, { charter: seconds, now: at('00:10') }).reasons[0]!.code).toBe('OUTSIDE_PHASE');
+    expect(canSend(baseMessage, baseRecipient, { charter: seconds, now: at('00:40') }).verdict).toBe('allow');
+    expect(canSend(baseMessage, baseRecipient, { charter: seconds, now: at('00:20') }).reasons[0]!.facts).toMatchObject({ nextAt: '2013-05-20T08:00:30.000Z' });
+  });
+
   it('RELAY_REQUIRED when a permit fails only on `via`', () => {
     const charter = charterOf([viaCsp]);
     const decision = canSend(message({ audience: 'voters' }, ['via']), recipient({ audiences: ['voters'] }), { charter, now: NOW });

@@ -297,6 +297,23 @@ describe('properties of canSend', () => {
     );
   });
 
+  it('answers kept for a minute are the answers evaluated afresh', () => {
+    // Near misses and quiet hours keep answers per minute and share them: a decision that
+    // finds one kept by an earlier send in the same minute equals one from a fresh charter.
+    fc.assert(
+      fc.property(sendArb, fc.array(fc.integer({ min: -7_200_000, max: 7_200_000 }), { minLength: 1, maxLength: 4 }), fc.nat(59_999), (raw, shifts, second) => {
+        const send = prepare(raw);
+        const at = Date.parse(send.now);
+        // Earlier sends: some up to two hours either side, then one elsewhere in the same minute.
+        for (const shift of shifts) decide(send, send.charter, new Date(at + shift).toISOString());
+        decide(send, send.charter, new Date(at - (at % 60_000) + second).toISOString());
+        const fresh = defineCharter(send.input);
+        expect(decide(send)).toStrictEqual(decide(send, fresh));
+      }),
+      { numRuns: 400 },
+    );
+  });
+
   it('the reasons agree with the verdict, and are never empty', () => {
     fc.assert(
       fc.property(sendArb, (raw) => {

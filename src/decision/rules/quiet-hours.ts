@@ -3,6 +3,7 @@ import { zonesForCountry } from '../../contact/country-zones.js';
 import { nextInsideInstant } from '../../time/next-inside-instant.js';
 import { compileWeeklyWindows, isInside, isInsideWindows, type CompiledWeeklyWindows } from '../../time/weekly-windows.js';
 import type { CompiledCharter, CompiledRule } from '../compile.js';
+import { minuteKey } from '../time-key.js';
 import { iso, localDateTime } from '../local-format.js';
 import { messagesVersion, ruleReason } from '../reasons.js';
 import type { SendFacts } from '../send-facts.js';
@@ -33,7 +34,9 @@ export function compileQuietHours(rule: QuietHoursRule, charter: CompiledCharter
       // A zone given by the recipient is a new one-element list each time: keyed by its name.
       const key = zones.length === 1 ? zones[0]! : zones;
       const version = messagesVersion();
-      let atNow = answers.get(facts.now);
+      // Sends within one minute read the same local minute in every zone: one answer serves them.
+      const at = minuteKey(facts.now, charter.minuteAligned);
+      let atNow = answers.get(at);
       const known = atNow?.get(key);
       if (known !== undefined && known.silent === env.silent && known.locale === env.locale && known.version === version) return known.result;
       const result = check(zones, facts.now, env);
@@ -42,7 +45,7 @@ export function compileQuietHours(rule: QuietHoursRule, charter: CompiledCharter
         answersKept = 0;
         atNow = undefined;
       }
-      if (atNow === undefined) answers.set(facts.now, (atNow = new Map()));
+      if (atNow === undefined) answers.set(at, (atNow = new Map()));
       if (!atNow.has(key)) answersKept++;
       atNow.set(key, { silent: env.silent, locale: env.locale, version, result: shared(result) });
       return result;

@@ -263,6 +263,15 @@ describe('answers shared between recipients', () => {
     expect(Object.isFrozen(first) && Object.isFrozen(first?.facts)).toBe(true);
   });
 
+  it('shares an answer within a minute, never across a window edge', () => {
+    const monday = (time: string) => decide(person(), `2013-05-20T${time}+02:00`);
+    expect(hoursOutcome(monday('19:59:59.999'))).toBe('pass');
+    const closed = quietReason(monday('20:00:10'));
+    expect(closed?.facts).toMatchObject({ localTime: '20:00' });
+    expect(quietReason(monday('20:00:59'))).toBe(closed);
+    expect(quietReason(monday('20:01:00'))?.facts).toMatchObject({ localTime: '20:01' });
+  });
+
   it('keeps zones, instants and languages apart', () => {
     const paris = decide(person(), late);
     const newYork = decide(person({ timezone: 'America/New_York' }), late);
