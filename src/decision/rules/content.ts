@@ -19,9 +19,9 @@ export function compileContent(rule: ContentRule, charter: CompiledCharter): Com
   );
   const phrases = (rule.forbiddenPhrases ?? []).map((phrase) => ({ phrase, folded: fold(phrase) }));
   const hasKeyword = memoize((text: string) => keyword.test(text.normalize('NFC')), MEMO_LIMIT);
-  // A mailing's deliveries all read the same text, name and subject: the last result is kept
-  // (its reasons frozen and shared) and given again while what it read is the same.
-  let last: LastContent | undefined;
+  // A mailing's deliveries all read the same text, name and subject: results are kept per
+  // text (their reasons frozen and shared) and given again while what they read is the same.
+  const results = new Map<string, LastContent>();
   return {
     rule,
     id: rule.id,
@@ -36,14 +36,15 @@ export function compileContent(rule: ContentRule, charter: CompiledCharter): Com
       const subject = content?.subject;
       const mobile = charter.channels.get(facts.channel) === 'mobile';
       const version = messagesVersion();
-      if (
-        last !== undefined && env.silent !== true && last.text === text && last.name === name && last.subject === subject &&
-        last.mobile === mobile && last.locale === env.locale && last.version === version
-      ) {
+      const last = results.get(text);
+      if (last !== undefined && env.silent !== true && last.name === name && last.subject === subject && last.mobile === mobile && last.locale === env.locale && last.version === version) {
         return last.result;
       }
       const result = check(text, facts, env);
-      if (env.silent !== true) last = { text, name, subject, mobile, locale: env.locale, version, result: shared(result) };
+      if (env.silent !== true) {
+        if (results.size >= MEMO_LIMIT) results.clear();
+        results.set(text, { name, subject, mobile, locale: env.locale, version, result: shared(result) });
+      }
       return result;
     },
   };
@@ -79,7 +80,6 @@ export function compileContent(rule: ContentRule, charter: CompiledCharter): Com
 }
 
 interface LastContent {
-  readonly text: string;
   readonly name: string | undefined;
   readonly subject: string | undefined;
   readonly mobile: boolean;
