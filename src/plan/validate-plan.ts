@@ -55,6 +55,7 @@ export function validatePlan(
     if (byId.has(recipient.id)) issues.push({ path: ['recipients', index, 'id'], message: `recipient id '${maskContacts(recipient.id)}' is used twice` });
     byId.set(recipient.id, index);
   });
+  const unique = byId.size === recipients.length;
   const resolved: ResolvedSend[] = [];
   sends.forEach((send, index) => {
     const at = readTime(send.at, charter.timezone);
@@ -65,11 +66,18 @@ export function validatePlan(
     const to = send.to;
     let targets: number[] = [];
     if (Array.isArray(to)) {
-      to.forEach((id, position) => {
-        const target = byId.get(id);
-        if (target !== undefined) targets.push(target);
-        else issues.push({ path: ['sends', index, 'to', position], message: `unknown recipient '${maskContacts(id)}'${didYouMean(id, byId.keys()).hint}` });
-      });
+      // Lists of ids mostly follow the plan's order: the recipient after the last one found is
+      // tried first (a string comparison, often of the same string), the map otherwise. Only
+      // when ids are unique, so both find the same recipient.
+      let next = unique ? 0 : recipients.length;
+      for (let position = 0; position < to.length; position++) {
+        const id = to[position]!;
+        const target = next < recipients.length && recipients[next]!.id === id ? next : byId.get(id);
+        if (target !== undefined) {
+          targets.push(target);
+          if (unique) next = target + 1;
+        } else issues.push({ path: ['sends', index, 'to', position], message: `unknown recipient '${maskContacts(id)}'${didYouMean(id, byId.keys()).hint}` });
+      }
     } else if (!charter.labels.audiences.has(to.audience)) {
       issues.push({ path: ['sends', index, 'to', 'audience'], message: `unknown audience '${to.audience}'${didYouMean(to.audience, charter.labels.audiences.keys()).hint}` });
     } else {
