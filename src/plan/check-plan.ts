@@ -181,52 +181,32 @@ class ReasonPool {
   // Refusals come in runs (the recipients of one send, in order): the last list is tried first.
   #last: Reason[] | undefined = undefined;
 
-  // Then the last list kept with the same codes: a send's refusals take a few forms, and codes
-  // are constant strings (hashed once for all), where sentences are new strings each time.
-  readonly #byCodes: CodesNode = { recent: undefined, next: undefined };
-
   /** An equal list already kept, or `reasons`, kept from now on. */
   share(reasons: Reason[]): Reason[] {
     const last = this.#last;
     if (last !== undefined && sameReasons(last, reasons)) return last;
-    let node = this.#byCodes;
-    for (const { code } of reasons) {
-      const next: Map<string, CodesNode> = (node.next ??= new Map());
-      let child = next.get(code);
-      if (child === undefined) next.set(code, (child = { recent: undefined, next: undefined }));
-      node = child;
-    }
-    const recent = node.recent;
-    if (recent !== undefined && recent !== last && sameReasons(recent, reasons)) return (this.#last = recent);
-    const kept = this.#find(reasons);
-    if (kept !== undefined) node.recent = kept;
-    return (this.#last = kept ?? reasons);
+    this.#last = this.#find(reasons);
+    return this.#last;
   }
 
-  /** The equal list kept, `reasons` if it is now kept, nothing if the pool is full. */
-  #find(reasons: Reason[]): Reason[] | undefined {
+  #find(reasons: Reason[]): Reason[] {
     let node: PoolNode | undefined = this.#root;
     for (let i = 0; node !== undefined && i < reasons.length; i++) node = node.next?.get(reasons[i]!.message);
     const candidates = node?.lists;
     if (candidates !== undefined) for (const known of candidates) if (sameReasons(known, reasons, false)) return known;
-    if (this.#size >= POOL_LIMIT) return undefined;
-    this.#size++;
-    node = this.#root;
-    for (const reason of reasons) {
-      const next: Map<string, PoolNode> = (node.next ??= new Map());
-      let child = next.get(reason.message);
-      if (child === undefined) next.set(reason.message, (child = { lists: undefined, next: undefined }));
-      node = child;
+    if (this.#size < POOL_LIMIT) {
+      this.#size++;
+      node = this.#root;
+      for (const reason of reasons) {
+        const next: Map<string, PoolNode> = (node.next ??= new Map());
+        let child = next.get(reason.message);
+        if (child === undefined) next.set(reason.message, (child = { lists: undefined, next: undefined }));
+        node = child;
+      }
+      (node.lists ??= []).push(reasons);
     }
-    (node.lists ??= []).push(reasons);
     return reasons;
   }
-}
-
-/** The last list kept whose codes are the path to the node; its children by the next code. */
-interface CodesNode {
-  recent: Reason[] | undefined;
-  next: Map<string, CodesNode> | undefined;
 }
 
 /** The lists of a pool whose sentences are the path to the node; its children by the next sentence. */
