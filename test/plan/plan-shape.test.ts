@@ -239,12 +239,12 @@ describe('the fast plan shape check agrees with planSchema', () => {
         if (agrees(value)) accepted++;
         else refused++;
       }),
-      { numRuns: 3000 },
+      { numRuns: 1500 },
     );
     // Both answers are exercised, so the agreement is not vacuous.
-    expect(accepted).toBeGreaterThan(300);
-    expect(refused).toBeGreaterThan(300);
-  });
+    expect(accepted).toBeGreaterThan(150);
+    expect(refused).toBeGreaterThan(150);
+  }, 30_000);
 
   it('on every valid plan', () => {
     fc.assert(
