@@ -173,8 +173,9 @@ const POOL_LIMIT = 100_000;
  * collector would walk them all, again and again, while the replay runs.
  */
 class ReasonPool {
-  // Lists by their sentences, which tell most lists apart; facts and the rest are compared.
-  readonly #lists = new Map<string, Reason[][]>();
+  // Lists by their sentences, one level per reason: each sentence is hashed once, never joined
+  // to the others nor compared again (the map found it equal); facts and the rest are compared.
+  readonly #root: PoolNode = { lists: undefined, next: undefined };
   #size = 0;
 
   // Refusals come in runs (the recipients of one send, in order): the last list is tried first.
@@ -189,26 +190,39 @@ class ReasonPool {
   }
 
   #find(reasons: Reason[]): Reason[] {
-    let key = reasons[0]!.message;
-    for (let i = 1; i < reasons.length; i++) key += `\u0000${reasons[i]!.message}`;
-    const candidates = this.#lists.get(key);
-    if (candidates !== undefined) for (const known of candidates) if (sameReasons(known, reasons)) return known;
+    let node: PoolNode | undefined = this.#root;
+    for (let i = 0; node !== undefined && i < reasons.length; i++) node = node.next?.get(reasons[i]!.message);
+    const candidates = node?.lists;
+    if (candidates !== undefined) for (const known of candidates) if (sameReasons(known, reasons, false)) return known;
     if (this.#size < POOL_LIMIT) {
       this.#size++;
-      if (candidates === undefined) this.#lists.set(key, [reasons]);
-      else candidates.push(reasons);
+      node = this.#root;
+      for (const reason of reasons) {
+        const next: Map<string, PoolNode> = (node.next ??= new Map());
+        let child = next.get(reason.message);
+        if (child === undefined) next.set(reason.message, (child = { lists: undefined, next: undefined }));
+        node = child;
+      }
+      (node.lists ??= []).push(reasons);
     }
     return reasons;
   }
 }
 
-function sameReasons(a: readonly Reason[], b: readonly Reason[]): boolean {
+/** The lists of a pool whose sentences are the path to the node; its children by the next sentence. */
+interface PoolNode {
+  lists: Reason[][] | undefined;
+  next: Map<string, PoolNode> | undefined;
+}
+
+/** Whether two reason lists are equal; their sentences aside when the caller knows they are. */
+function sameReasons(a: readonly Reason[], b: readonly Reason[], messages = true): boolean {
   if (a.length !== b.length) return false;
   for (let i = 0; i < a.length; i++) {
     const x = a[i]!;
     const y = b[i]!;
     if (x.code !== y.code || x.verdict !== y.verdict || x.ruleId !== y.ruleId || x.article !== y.article || x.title !== y.title || x.law !== y.law) return false;
-    if (x.message !== y.message || x.approval !== undefined || y.approval !== undefined || !sameData(x.facts, y.facts)) return false;
+    if ((messages && x.message !== y.message) || x.approval !== undefined || y.approval !== undefined || !sameData(x.facts, y.facts)) return false;
   }
   return true;
 }

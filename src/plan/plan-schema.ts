@@ -1,7 +1,8 @@
 import * as z from 'zod';
 import { messageSchema, recipientSchema } from '../decision/inputs.js';
 
-const LOCAL_OR_INSTANT = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:\d{2})?$/;
+/** What a send's `at` must look like (the calendar is checked later, against the charter's zone). */
+export const LOCAL_OR_INSTANT = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:\d{2})?$/;
 
 /** One scheduled send of a plan: a message at a time, to recipients by id or to an audience. */
 export const planSendSchema = z.strictObject({

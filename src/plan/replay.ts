@@ -10,8 +10,13 @@ export class PlanUsage implements UsageView {
   /** @param seed - usage from before the plan (a ledger's), added to the plan's own. */
   constructor(private readonly seed?: UsageView) {}
 
+  // The last counter id built: a rule's queries repeat its key (the same string) delivery after delivery.
+  private lastRuleId: string | undefined;
+  private lastKey: string | undefined;
+  private lastId = '';
+
   quota(query: QuotaQuery): QuotaUsage {
-    const own = this.counters.get(counterId(query.ruleId, query.key))?.state(query) ?? { used: 0, counted: false };
+    const own = this.counters.get(this.idOf(query))?.state(query) ?? { used: 0, counted: false };
     if (!this.seed) return own;
     const before = this.seed.quota(query);
     return { used: before.used + own.used, counted: before.counted || own.counted };
@@ -19,13 +24,23 @@ export class PlanUsage implements UsageView {
 
   /** Records one delivered unit under the counter a query named. */
   add(query: QuotaQuery): void {
-    const id = counterId(query.ruleId, query.key);
+    const id = this.idOf(query);
     let counter = this.counters.get(id);
     if (!counter) {
       counter = new PlanCounter();
       this.counters.set(id, counter);
     }
     counter.add(query.messageId, query.now);
+  }
+
+  /** The id of the counter a query names: the last one's when rule and key are the same. */
+  private idOf(query: QuotaQuery): string {
+    if (query.ruleId !== this.lastRuleId || query.key !== this.lastKey) {
+      this.lastRuleId = query.ruleId;
+      this.lastKey = query.key;
+      this.lastId = counterId(query.ruleId, query.key);
+    }
+    return this.lastId;
   }
 
   /** Every counter the plan used, with its state at `now`. */

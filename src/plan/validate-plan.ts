@@ -6,6 +6,7 @@ import { checkInput } from '../decision/validate-input.js';
 import { localToInstant, parseLocalDateTime } from '../time/zoned-time.js';
 import { didYouMean } from '../util/closest.js';
 import { planSchema } from './plan-schema.js';
+import { isPlan, type CheckedPlan } from './plan-shape.js';
 
 /** One problem found in a plan. */
 export interface PlanIssue {
@@ -33,21 +34,28 @@ export function validatePlan(
   plan: unknown,
   charter: CompiledCharter,
 ): { ok: true; sends: ResolvedSend[]; recipients: readonly Recipient[] } | { ok: false; issues: NonEmptyArray<PlanIssue> } {
-  const parsed = planSchema.safeParse(plan);
-  if (!parsed.success) {
-    const issues = parsed.error.issues.map((issue) => ({
-      path: issue.path.map((segment) => (typeof segment === 'number' ? segment : String(segment))),
-      message: maskContacts(issue.code === 'unrecognized_keys' ? `unknown field${issue.keys.length > 1 ? 's' : ''} ${issue.keys.map((key) => `'${key}'`).join(', ')}` : issue.message),
-    }));
-    return { ok: false, issues: issues as unknown as NonEmptyArray<PlanIssue> };
+  // The plan as written when its shape is right (no copy of a million ids); zod's copy, or what is wrong, otherwise.
+  let checked: CheckedPlan;
+  if (isPlan(plan)) checked = plan;
+  else {
+    const parsed = planSchema.safeParse(plan);
+    if (!parsed.success) {
+      const issues = parsed.error.issues.map((issue) => ({
+        path: issue.path.map((segment) => (typeof segment === 'number' ? segment : String(segment))),
+        message: maskContacts(issue.code === 'unrecognized_keys' ? `unknown field${issue.keys.length > 1 ? 's' : ''} ${issue.keys.map((key) => `'${key}'`).join(', ')}` : issue.message),
+      }));
+      return { ok: false, issues: issues as unknown as NonEmptyArray<PlanIssue> };
+    }
+    checked = parsed.data;
   }
-  const { recipients, sends } = parsed.data;
+  const { recipients, sends } = checked;
   const issues: PlanIssue[] = [];
   const byId = new Map<string, number>();
   recipients.forEach((recipient, index) => {
     if (byId.has(recipient.id)) issues.push({ path: ['recipients', index, 'id'], message: `recipient id '${maskContacts(recipient.id)}' is used twice` });
     byId.set(recipient.id, index);
   });
+  const unique = byId.size === recipients.length;
   const resolved: ResolvedSend[] = [];
   sends.forEach((send, index) => {
     const at = readTime(send.at, charter.timezone);
@@ -58,11 +66,18 @@ export function validatePlan(
     const to = send.to;
     let targets: number[] = [];
     if (Array.isArray(to)) {
-      to.forEach((id, position) => {
-        const target = byId.get(id);
-        if (target !== undefined) targets.push(target);
-        else issues.push({ path: ['sends', index, 'to', position], message: `unknown recipient '${maskContacts(id)}'${didYouMean(id, byId.keys()).hint}` });
-      });
+      // Lists of ids mostly follow the plan's order: the recipient after the last one found is
+      // tried first (a string comparison, often of the same string), the map otherwise. Only
+      // when ids are unique, so both find the same recipient.
+      let next = unique ? 0 : recipients.length;
+      for (let position = 0; position < to.length; position++) {
+        const id = to[position]!;
+        const target = next < recipients.length && recipients[next]!.id === id ? next : byId.get(id);
+        if (target !== undefined) {
+          targets.push(target);
+          if (unique) next = target + 1;
+        } else issues.push({ path: ['sends', index, 'to', position], message: `unknown recipient '${maskContacts(id)}'${didYouMean(id, byId.keys()).hint}` });
+      }
     } else if (!charter.labels.audiences.has(to.audience)) {
       issues.push({ path: ['sends', index, 'to', 'audience'], message: `unknown audience '${to.audience}'${didYouMean(to.audience, charter.labels.audiences.keys()).hint}` });
     } else {
