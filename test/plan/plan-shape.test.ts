@@ -239,12 +239,13 @@ describe('the fast plan shape check agrees with planSchema', () => {
         if (agrees(value)) accepted++;
         else refused++;
       }),
-      { numRuns: 1500 },
+      { numRuns: 3000 },
     );
     // Both answers are exercised, so the agreement is not vacuous.
-    expect(accepted).toBeGreaterThan(150);
-    expect(refused).toBeGreaterThan(150);
-  }, 30_000);
+    expect(accepted).toBeGreaterThan(300);
+    expect(refused).toBeGreaterThan(300);
+    // Thousands of whole plans through zod: seconds on a quiet machine, more on a busy one.
+  }, 120_000);
 
   it('on every valid plan', () => {
     fc.assert(
