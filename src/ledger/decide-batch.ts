@@ -30,6 +30,8 @@ interface BatchInput {
   readonly at: string;
   readonly overrides: readonly ReviewOverride[];
   readonly keys: ContactKeys;
+  /** The next reservation id. */
+  readonly nextId: () => string;
 }
 
 const OPT_OUT_LAW = { fr: 'RGPD art. 21', en: 'GDPR Art. 21' } as const;
@@ -132,7 +134,7 @@ export function decideBatch(input: BatchInput): DecidedDelivery[] {
       addedMailing[position] = true;
     }
     batchRecipients.add(item.who);
-    const id = globalThis.crypto.randomUUID();
+    const id = input.nextId();
     const event = auditEvent(decision, message, item.who, at, id, approval.by);
     decided[k] = { decision, reservation: { id, messageId: message.id, recipient: item.who, deliveryKey: item.deliveryKey, units: taken, event } };
   }
@@ -171,13 +173,26 @@ export function auditEvent(
   reservationId?: string,
   approval?: { readonly by: string; readonly reason: string },
 ): AuditEvent {
+  const reasons = decision.reasons;
   let approved = false;
-  const ruleIds: string[] = [];
-  const codes: string[] = [];
-  for (const reason of decision.reasons) {
-    if (reason.approval !== undefined) approved = true;
-    if (reason.ruleId !== undefined && !ruleIds.includes(reason.ruleId)) ruleIds.push(reason.ruleId);
-    codes.push(reason.code);
+  let ruleIds: readonly string[];
+  let codes: readonly string[];
+  if (reasons.length === 1) {
+    // Most decisions give one reason: its shared lists, without building any.
+    const reason = reasons[0];
+    approved = reason.approval !== undefined;
+    ruleIds = reason.ruleId === undefined ? NO_NAMES : single(reason.ruleId);
+    codes = single(reason.code);
+  } else {
+    const ids: string[] = [];
+    const all: string[] = [];
+    for (const reason of reasons) {
+      if (reason.approval !== undefined) approved = true;
+      if (reason.ruleId !== undefined && !ids.includes(reason.ruleId)) ids.push(reason.ruleId);
+      all.push(reason.code);
+    }
+    ruleIds = shared(ids);
+    codes = shared(all);
   }
   const type = decision.verdict === 'allow' ? (approved ? 'approved' : 'authorized') : decision.verdict === 'review' ? 'reviewed' : 'denied';
   const event: { -readonly [K in keyof AuditEvent]: AuditEvent[K] } = {
@@ -186,8 +201,8 @@ export function auditEvent(
     messageId: typeof message?.id === 'string' ? message.id : '',
     channel: typeof message?.channel === 'string' ? message.channel : '',
     verdict: decision.verdict,
-    ruleIds: shared(ruleIds),
-    codes: shared(codes),
+    ruleIds,
+    codes,
   };
   if (recipient !== undefined) event.recipient = recipient;
   if (reservationId !== undefined) event.reservationId = reservationId;
@@ -207,8 +222,11 @@ const singletons = new Map<string, readonly string[]>();
  */
 function shared(names: string[]): readonly string[] {
   if (names.length === 0) return NO_NAMES;
-  if (names.length > 1) return names;
-  const name = names[0]!;
+  return names.length > 1 ? names : single(names[0]!);
+}
+
+/** The shared frozen list of one name. */
+function single(name: string): readonly string[] {
   let list = singletons.get(name);
   if (list === undefined) {
     list = Object.freeze([name]);

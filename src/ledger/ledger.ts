@@ -11,8 +11,8 @@ import { ContactKeys, randomSecret } from './contact-keys.js';
 import { auditEvent, conflictDecision, decideBatch } from './decide-batch.js';
 import { planBatch } from './plan-batch.js';
 import { memoryStore } from './memory-store.js';
-import { makeReservation, type Reservation } from './reservation.js';
-import type { AuditEvent, LedgerStore, ReservationRequest } from './store.js';
+import { makeReservation, reservationIds, type Reservation } from './reservation.js';
+import type { AuditEvent, LedgerStore, ReservationOutcome, ReservationRequest, Snapshot } from './store.js';
 import { isoInstant, readInstant, UNREADABLE_INSTANT } from './instant.js';
 import { usageView } from './usage-view.js';
 
@@ -133,6 +133,7 @@ export function createLedger(options: LedgerOptions): Ledger {
   if (!(ttl > 0)) throw new CharterguardError(`ttl must be a positive number of milliseconds, got ${String(ttl)}`);
   const keys = new ContactKeys(options.secret ?? randomSecret());
   const countsChannel = quotaChannels(charter);
+  const nextId = reservationIds();
   const guarded = <T>(operation: () => Promise<T>) => guard(operation);
   // Stores count only live units whatever is marked; the sweep logs the `expired` events and tidies up.
   let sweptAt = -Infinity;
@@ -163,10 +164,14 @@ export function createLedger(options: LedgerOptions): Ledger {
     let pending: readonly number[] | undefined;
     for (let attempt = 1; pending === undefined || pending.length > 0; attempt++) {
       const batch = planBatch(compiled, keys, message, recipients, pending, now, countsChannel(message.channel));
-      const snapshot = await guarded(() =>
-        store.snapshot({ now, messageId: message.id, counters: batch.counters, deliveries: batch.deliveries, contacts: batch.contacts, channel: message.channel }),
-      );
-      const decided = decideBatch({ charter, compiled, message, batch, snapshot, now, at, overrides, keys });
+      // The store calls of the loop are guarded inline: no closure and no extra promise per call.
+      let snapshot: Snapshot;
+      try {
+        snapshot = await store.snapshot({ now, messageId: message.id, counters: batch.counters, deliveries: batch.deliveries, contacts: batch.contacts, channel: message.channel });
+      } catch (error) {
+        throw unavailable(error);
+      }
+      const decided = decideBatch({ charter, compiled, message, batch, snapshot, now, at, overrides, keys, nextId });
       const reservations: ReservationRequest[] = [];
       const events: AuditEvent[] = [];
       // Refusals that count on an earlier reservation of this batch: final only once it is taken.
@@ -177,7 +182,12 @@ export function createLedger(options: LedgerOptions): Ledger {
         else if (reservations.length > 0 && restsOnBatch(item.decision)) held[position] = true;
         else if (item.event !== undefined) events.push(item.event);
       }
-      const outcomes = await guarded(() => store.reserve({ now, expiresAt, reservations, events }));
+      let outcomes: readonly ReservationOutcome[];
+      try {
+        outcomes = await store.reserve({ now, expiresAt, reservations, events });
+      } catch (error) {
+        throw unavailable(error);
+      }
       const retry: number[] = [];
       const late: AuditEvent[] = [];
       let lost = false;
