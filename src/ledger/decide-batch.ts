@@ -109,8 +109,9 @@ export function decideBatch(input: BatchInput): DecidedDelivery[] {
       if (snapshot.suppressed.size > 0) for (let c = item.from; c < item.to; c++) if (snapshot.suppressed.has(contacts[c]!)) suppressed = true;
       decision = withLedgerChecks(decision, duplicate, suppressed, message);
     }
-    const approval = approve(decision, input.overrides);
-    decision = approval.decision;
+    // Undefined unless a reviewer approved a `review`: no object for the common case.
+    const approval = decision.verdict === 'review' && input.overrides.length > 0 ? approve(decision, input.overrides) : undefined;
+    if (approval !== undefined) decision = approval.decision;
     if (!decision.allowed || item.deliveryKey === undefined || item.who === undefined) {
       // A malformed recipient is logged without a hash: planning checked only its contact fields.
       const who = decision.checks.length === 0 && !isRecipient(item.recipient) ? undefined : item.who;
@@ -135,7 +136,7 @@ export function decideBatch(input: BatchInput): DecidedDelivery[] {
     }
     batchRecipients.add(item.who);
     const id = input.nextId();
-    const event = auditEvent(decision, message, item.who, at, id, approval.by);
+    const event = auditEvent(decision, message, item.who, at, id, approval?.by);
     decided[k] = { decision, reservation: { id, messageId: message.id, recipient: item.who, deliveryKey: item.deliveryKey, units: taken, event } };
   }
   return decided;
@@ -275,18 +276,17 @@ function withLedgerChecks(decision: Decision, duplicate: boolean, suppressed: bo
 }
 
 /** The limit a reservation enforces for a quota: the rule's, or none when a reviewer approved going over it. */
-function limitOf(quota: QuotaStatus, approval: Approval): number {
-  return approval.overLimit.has(quota.ruleId) ? Infinity : quota.limit;
+function limitOf(quota: QuotaStatus, approval: Approval | undefined): number {
+  return approval !== undefined && approval.overLimit.has(quota.ruleId) ? Infinity : quota.limit;
 }
 
-/** Applies reviewers' approvals to a `review` whose every reason they cover. Never to a `deny`. */
-function approve(decision: Decision, overrides: readonly ReviewOverride[]): Approval {
-  const none: Approval = { decision, overLimit: NO_RULES };
-  if (decision.verdict !== 'review' || overrides.length === 0) return none;
+/** Applies reviewers' approvals to a `review` whose every reason they cover (undefined otherwise). Never to a `deny`. */
+function approve(decision: Decision, overrides: readonly ReviewOverride[]): Approval | undefined {
+  if (decision.verdict !== 'review' || overrides.length === 0) return undefined;
   const matches = decision.reasons.map((reason) =>
     overrides.find((override) => (override.code !== undefined && override.code === reason.code) || (override.ruleId !== undefined && override.ruleId === reason.ruleId)),
   );
-  if (matches.some((match) => match === undefined)) return none;
+  if (matches.some((match) => match === undefined)) return undefined;
   const reasons = decision.reasons.map((reason, position) => ({
     ...reason,
     verdict: 'allow' as const,
@@ -301,8 +301,6 @@ interface Approval {
   readonly decision: Decision;
   /** Quota rules a reviewer let go over their limit. */
   readonly overLimit: ReadonlySet<string>;
-  /** The reviewer, when one approved. */
-  readonly by?: { readonly by: string; readonly reason: string };
+  /** The reviewer who approved. */
+  readonly by: { readonly by: string; readonly reason: string };
 }
-
-const NO_RULES: ReadonlySet<string> = new Set();

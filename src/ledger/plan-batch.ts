@@ -1,4 +1,4 @@
-import type { CompiledCharter } from '../decision/compile.js';
+import type { CompiledCharter, CompiledRule } from '../decision/compile.js';
 import type { Message, Recipient } from '../decision/inputs.js';
 import { sendFacts, type RecipientMemo } from '../decision/send-facts.js';
 import { checkInput, type InputIssue } from '../decision/validate-input.js';
@@ -53,8 +53,7 @@ export function planBatch(
   const counters: QuotaCounter[] = [];
   const deliveries: string[] = [];
   const contacts: string[] = [];
-  // The rules that can read a counter, in the charter's order (the order the engine reads them).
-  const quotaRules = counted ? compiled.rules.filter((rule) => rule.quotaQuery !== undefined) : [];
+  const quotaRules = counted ? quotaRulesOf(compiled) : NO_RULES;
   // Most recipients of a mailing read the same counters: compare with each rule's last query
   // before hashing its key and looking it up.
   const lastKeys = new Array<string | undefined>(quotaRules.length).fill(undefined);
@@ -93,6 +92,19 @@ export function planBatch(
     planned[k] = { recipient, who, deliveryKey, from, to: contacts.length, issues, memo };
   }
   return { planned, counters, deliveries, contacts };
+}
+
+const NO_RULES: readonly CompiledRule[] = Object.freeze([]);
+const quotaRuleLists = new WeakMap<CompiledCharter, readonly CompiledRule[]>();
+
+/** The rules that can read a counter, in the charter's order (the order the engine reads them); listed once per charter. */
+function quotaRulesOf(compiled: CompiledCharter): readonly CompiledRule[] {
+  let rules = quotaRuleLists.get(compiled);
+  if (rules === undefined) {
+    rules = Object.freeze(compiled.rules.filter((rule) => rule.quotaQuery !== undefined));
+    quotaRuleLists.set(compiled, rules);
+  }
+  return rules;
 }
 
 /** Identifies a counter read: rule, key and (rolling windows) the start of the window. */
