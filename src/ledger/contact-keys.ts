@@ -1,21 +1,12 @@
 import type { CompiledCharter } from '../decision/compile.js';
 import type { Recipient } from '../decision/inputs.js';
-import { normalizeEmail } from '../contact/email.js';
-import { normalizePhone, normalizePhoneNoStore } from '../contact/phone.js';
+import { normalizeEmail, type EmailInfo } from '../contact/email.js';
+import { normalizePhone, normalizePhoneNoStore, type PhoneInfo } from '../contact/phone.js';
 import { createHmac, type KeyedHasher } from './hmac.js';
 
 const MEMO_LIMIT = 50_000;
 /** A memo entry for a contact that is not valid: no hash. */
 const NONE = '';
-const NO_CONTACTS: readonly string[] = Object.freeze([]);
-
-/** What the ledger needs of one recipient of a mailing: who it goes to, and what to check against the suppression list. */
-export interface RecipientKeys {
-  /** The hash that identifies the delivery: the channel's contact, else the CRM id. */
-  readonly who: string;
-  /** Every valid contact of the recipient, hashed. */
-  readonly contacts: readonly string[];
-}
 
 /**
  * Keyed hashes of contacts, as the ledger stores them: never a phone number or email in clear.
@@ -32,6 +23,12 @@ export class ContactKeys {
   private readonly emails = new Map<string, string>();
   /** CRM id → hash. */
   private readonly ids = new Map<string, string>();
+  /**
+   * The phone and email the last {@link recipientKeys} call normalised (undefined when it
+   * found them memoised): the decision about the same send can reuse them.
+   */
+  freshPhone: PhoneInfo | undefined = undefined;
+  freshEmail: EmailInfo | undefined = undefined;
 
   constructor(secret: string | Uint8Array) {
     this.hasher = createHmac(secret);
@@ -54,6 +51,7 @@ export class ContactKeys {
     let hash = bucket?.get(raw);
     if (hash === undefined) {
       const phone = shared ? normalizePhone(raw, country) : normalizePhoneNoStore(raw, country);
+      this.freshPhone = phone;
       hash = phone.ok ? this.hasher.hash(`tel:${phone.e164}`) : NONE;
       if (this.phoneCount >= MEMO_LIMIT) {
         this.phones.clear();
@@ -76,6 +74,7 @@ export class ContactKeys {
     let hash = this.emails.get(raw);
     if (hash === undefined) {
       const email = normalizeEmail(raw);
+      this.freshEmail = email;
       hash = email.ok ? this.hasher.hash(`mailto:${email.key}`) : NONE;
       if (this.emails.size >= MEMO_LIMIT) this.emails.clear();
       this.emails.set(raw, hash);
@@ -96,17 +95,22 @@ export class ContactKeys {
 
   /**
    * Who a delivery goes to, for idempotency (the contact the channel uses when valid, else
-   * the CRM id: the decision refuses such sends anyway), and every valid contact of the
-   * recipient for the suppression list. Each contact is hashed once for both.
+   * the CRM id: the decision refuses such sends anyway); every valid contact of the
+   * recipient, for the suppression list, is appended to `contacts`. Each contact is hashed
+   * once for both. What it normalised is left in {@link freshPhone} and {@link freshEmail}.
    */
-  recipientKeys(recipient: Recipient, channel: string, charter: CompiledCharter): RecipientKeys {
+  recipientKeys(recipient: Recipient, channel: string, charter: CompiledCharter, contacts: string[]): string {
+    this.freshPhone = undefined;
+    this.freshEmail = undefined;
     const country = recipient.country ?? charter.defaultCountry;
     const kind = charter.channels.get(channel);
-    const phone = this.phone(recipient.phone, country, kind === 'mobile' || kind === 'phone');
+    const phoneChannel = kind === 'mobile' || kind === 'phone';
+    const phone = this.phone(recipient.phone, country, phoneChannel);
     const email = this.email(recipient.email);
-    const contact = kind === 'mobile' || kind === 'phone' ? phone : kind === 'email' ? email : undefined;
-    const contacts = phone === undefined ? (email === undefined ? NO_CONTACTS : [email]) : email === undefined ? [phone] : [phone, email];
-    return { who: contact ?? this.id(recipient.id), contacts };
+    if (phone !== undefined) contacts.push(phone);
+    if (email !== undefined) contacts.push(email);
+    const contact = phoneChannel ? phone : kind === 'email' ? email : undefined;
+    return contact ?? this.id(recipient.id);
   }
 
   /** A quota key with its recipient part (a CRM id) replaced by a keyed hash. */

@@ -1,49 +1,37 @@
 import type { Charter } from '../charter/define-charter.js';
-import { canSend } from '../decision/can-send.js';
-import type { Message, Recipient } from '../decision/inputs.js';
+import { canSend, decideChecked } from '../decision/can-send.js';
+import type { CompiledCharter } from '../decision/compile.js';
+import type { Message } from '../decision/inputs.js';
 import { builtinReason, ruleReason } from '../decision/reasons.js';
 import type { QuotaRule } from '../charter/schema.js';
-import type { Decision, QuotaQuery, Reason, UsageView } from '../decision/types.js';
+import type { Decision, QuotaStatus, Reason, RuleCheck, UsageView } from '../decision/types.js';
 import { isRecipient } from '../decision/validate-input.js';
 import type { ContactKeys } from './contact-keys.js';
 import type { ReviewOverride } from './ledger.js';
-import type { AuditEvent, QuotaCounter, ReservationConflict, ReservationRequest, ReservedUnit, Snapshot } from './store.js';
+import { counterKey, type PlannedBatch } from './plan-batch.js';
+import type { AuditEvent, ReservationConflict, ReservationRequest, ReservedUnit, Snapshot } from './store.js';
 
-/** One delivery of a batch, prepared before reading the store. */
-export interface PlannedDelivery {
-  readonly recipient: Recipient;
-  /** The recipient's keyed hash; absent for a malformed recipient. */
-  readonly who?: string;
-  readonly deliveryKey?: string;
-  /** Its contacts' hashes, for the suppression list. */
-  readonly contacts: readonly string[];
-}
-
-/** A decided delivery: the reservation to take, or the events of its refusal. */
+/** A decided delivery: the reservation to take, or the event of its refusal. */
 export interface DecidedDelivery {
   readonly decision: Decision;
   readonly reservation?: ReservationRequest;
-  readonly events: readonly AuditEvent[];
+  /** The event of a refusal (an allowed delivery's rides on its reservation). */
+  readonly event?: AuditEvent;
 }
 
 interface BatchInput {
   readonly charter: Charter;
+  readonly compiled: CompiledCharter;
   readonly message: Message;
-  readonly planned: readonly PlannedDelivery[];
-  readonly counters: readonly QuotaCounter[];
+  readonly batch: PlannedBatch;
   readonly snapshot: Snapshot;
   readonly now: number;
   /** `now` as an ISO 8601 instant, written once for every event of the batch. */
   readonly at: string;
   readonly overrides: readonly ReviewOverride[];
   readonly keys: ContactKeys;
-}
-
-/** A counter a decision read: the query, its key with the recipient hashed, its place in the snapshot. */
-interface CounterRead {
-  readonly query: QuotaQuery;
-  readonly key: string;
-  readonly position: number;
+  /** The next reservation id. */
+  readonly nextId: () => string;
 }
 
 const OPT_OUT_LAW = { fr: 'RGPD art. 21', en: 'GDPR Art. 21' } as const;
@@ -53,81 +41,126 @@ const OPT_OUT_LAW = { fr: 'RGPD art. 21', en: 'GDPR Art. 21' } as const;
  * allowed delivery had already been reserved: the same results as authorizing one by one.
  */
 export function decideBatch(input: BatchInput): DecidedDelivery[] {
-  const { charter, message, snapshot, now, at, keys } = input;
+  const { charter, compiled, message, snapshot, now, at, keys } = input;
+  const { planned, counters, contacts } = input.batch;
   const index = new Map<string, number>();
-  input.counters.forEach((counter, position) => index.set(counterKey(counter.ruleId, counter.key, counter.since), position));
+  counters.forEach((counter, position) => index.set(counterKey(counter.ruleId, counter.key, counter.since), position));
   // What earlier deliveries of this batch add to each counter, by its place in the snapshot.
-  const addedDeliveries = new Array<number>(input.counters.length).fill(0);
-  const addedMailing = new Array<boolean>(input.counters.length).fill(false);
+  const addedDeliveries = new Array<number>(counters.length).fill(0);
+  const addedMailing = new Array<boolean>(counters.length).fill(false);
   // Who this batch already reserved for: one mailing, so the same person means the same delivery key.
   const batchRecipients = new Set<string>();
-  // The counters read by the delivery being decided; one usage view serves the whole batch.
-  let reads: CounterRead[] = [];
+  // The counters read by the delivery being decided, as (rule, place in the snapshot); one
+  // usage view serves the whole batch.
+  const readRules: string[] = [];
+  const readPositions: number[] = [];
+  // Most deliveries of a mailing read the same counters: the last query's place, before the map.
+  let lastRule = '';
+  let lastKey = '';
+  let lastSince: number | undefined;
+  let lastPosition = -1;
   const usage: UsageView = {
     quota(query) {
       // The search for `notBefore` decides again at later instants, only to find when time
       // rules pass; quotas never make a send wait, so those reads need no counter.
       if (query.now !== now) return { used: 0, counted: false };
-      const key = keys.quotaKey(query.key);
-      const position = index.get(counterKey(query.ruleId, key, query.since));
-      // Every counter read at `now` is fetched before deciding; one that was not is a bug: refuse, never guess.
-      if (position === undefined) throw new Error(`quota counter ${query.ruleId} was not read before deciding`);
+      let position = lastPosition;
+      if (position === -1 || query.ruleId !== lastRule || query.key !== lastKey || query.since !== lastSince) {
+        const found = index.get(counterKey(query.ruleId, keys.quotaKey(query.key), query.since));
+        // Every counter read at `now` is fetched before deciding; one that was not is a bug: refuse, never guess.
+        if (found === undefined) throw new Error(`quota counter ${query.ruleId} was not read before deciding`);
+        position = lastPosition = found;
+        lastRule = query.ruleId;
+        lastKey = query.key;
+        lastSince = query.since;
+      }
       const base = snapshot.counters[position]!;
       // A rule reads one counter per decision: the one to reserve.
-      const read = { query, key, position };
-      const known = reads.findIndex((earlier) => earlier.query.ruleId === query.ruleId);
-      if (known === -1) reads.push(read);
-      else reads[known] = read;
+      const known = readRules.indexOf(query.ruleId);
+      if (known === -1) {
+        readRules.push(query.ruleId);
+        readPositions.push(position);
+      } else {
+        readPositions[known] = position;
+      }
       return {
         used: query.count === 'messages' ? base.used + (addedMailing[position] && !base.counted ? 1 : 0) : base.used + addedDeliveries[position]!,
         counted: base.counted || addedMailing[position]!,
       };
     },
   };
-  const decided = new Array<DecidedDelivery>(input.planned.length);
-  for (let k = 0; k < input.planned.length; k++) {
-    const item = input.planned[k]!;
-    if (reads.length > 0) reads = [];
-    let decision = canSend(message, item.recipient, { charter, now, usage });
+  // The unit each counter takes at its rule's limit, and the list of that one unit: shared by
+  // the deliveries that take it (stores only read them), rather than two objects per delivery.
+  const units = new Array<ReservedUnit | undefined>(counters.length);
+  const unitLists = new Array<readonly ReservedUnit[] | undefined>(counters.length);
+  const decided = new Array<DecidedDelivery>(planned.length);
+  for (let k = 0; k < planned.length; k++) {
+    const item = planned[k]!;
+    readRules.length = 0;
+    readPositions.length = 0;
+    // The input was checked while planning: decide with what that check found, as canSend would.
+    let decision =
+      item.issues === undefined
+        ? canSend(message, item.recipient, { charter, now, usage })
+        : decideChecked(compiled, message, item.recipient, now, compiled.locale, usage, item.issues, item.memo);
     if (item.deliveryKey !== undefined && decision.checks.length > 0) {
       const duplicate = (snapshot.deliveries.size > 0 && snapshot.deliveries.has(item.deliveryKey)) || (item.who !== undefined && batchRecipients.has(item.who));
       let suppressed = false;
-      for (const contact of item.contacts) if (snapshot.suppressed.has(contact)) suppressed = true;
+      if (snapshot.suppressed.size > 0) for (let c = item.from; c < item.to; c++) if (snapshot.suppressed.has(contacts[c]!)) suppressed = true;
       decision = withLedgerChecks(decision, duplicate, suppressed, message);
     }
-    const approval = approve(decision, input.overrides);
-    decision = approval.decision;
+    // Undefined unless a reviewer approved a `review`: no object for the common case.
+    const approval = decision.verdict === 'review' && input.overrides.length > 0 ? approve(decision, input.overrides) : undefined;
+    if (approval !== undefined) decision = approval.decision;
     if (!decision.allowed || item.deliveryKey === undefined || item.who === undefined) {
       // A malformed recipient is logged without a hash: planning checked only its contact fields.
       const who = decision.checks.length === 0 && !isRecipient(item.recipient) ? undefined : item.who;
-      decided[k] = { decision, events: [auditEvent(decision, message, who, at)] };
+      decided[k] = { decision, event: auditEvent(decision, message, who, at) };
       continue;
     }
-    const units = new Array<ReservedUnit>(decision.quotas.length);
-    for (let q = 0; q < decision.quotas.length; q++) {
-      const quota = decision.quotas[q]!;
-      const read = reads.find((candidate) => candidate.query.ruleId === quota.ruleId);
-      if (read === undefined) throw new Error(`quota ${quota.ruleId} was not read before deciding`);
-      const { query, key, position } = read;
-      const limit = approval.overLimit.has(quota.ruleId) ? Infinity : quota.limit;
-      units[q] = query.since === undefined ? { ruleId: quota.ruleId, key, count: query.count, limit } : { ruleId: quota.ruleId, key, count: query.count, limit, since: query.since };
+    const quotas = decision.quotas;
+    let taken: readonly ReservedUnit[] = NO_UNITS;
+    if (quotas.length === 1) {
+      const position = readPosition(quotas[0]!.ruleId);
+      const unit = unitAt(position, limitOf(quotas[0]!, approval));
+      taken = unit === units[position] ? (unitLists[position] ??= Object.freeze([unit])) : [unit];
+    } else if (quotas.length > 1) {
+      const list = new Array<ReservedUnit>(quotas.length);
+      for (let q = 0; q < quotas.length; q++) list[q] = unitAt(readPosition(quotas[q]!.ruleId), limitOf(quotas[q]!, approval));
+      taken = list;
+    }
+    for (let q = 0; q < quotas.length; q++) {
+      const position = readPosition(quotas[q]!.ruleId);
       addedDeliveries[position]!++;
       addedMailing[position] = true;
     }
     batchRecipients.add(item.who);
-    const id = globalThis.crypto.randomUUID();
-    const event = auditEvent(decision, message, item.who, at, id, approval.by);
-    decided[k] = { decision, events: NO_EVENTS, reservation: { id, messageId: message.id, recipient: item.who, deliveryKey: item.deliveryKey, units, event } };
+    const id = input.nextId();
+    const event = auditEvent(decision, message, item.who, at, id, approval?.by);
+    decided[k] = { decision, reservation: { id, messageId: message.id, recipient: item.who, deliveryKey: item.deliveryKey, units: taken, event } };
   }
   return decided;
+
+  /** Where the counter the decision read for a quota rule is in the snapshot. */
+  function readPosition(ruleId: string): number {
+    const known = readRules.indexOf(ruleId);
+    if (known === -1) throw new Error(`quota ${ruleId} was not read before deciding`);
+    return readPositions[known]!;
+  }
+
+  /** The unit to take under the counter at `position`, up to `limit`: the shared one when it has that limit. */
+  function unitAt(position: number, limit: number): ReservedUnit {
+    const shared = units[position];
+    if (shared !== undefined && shared.limit === limit) return shared;
+    const { ruleId, key, count, since } = counters[position]!;
+    const unit: ReservedUnit = Object.freeze(since === undefined ? { ruleId, key, count, limit } : { ruleId, key, count, limit, since });
+    // A reviewer's Infinity is the exception: the rule's own limit is the one to share.
+    if (shared === undefined && limit !== Infinity) units[position] = unit;
+    return unit;
+  }
 }
 
-const NO_EVENTS: readonly AuditEvent[] = Object.freeze([]);
-
-/** Identifies a counter read: rule, key and (rolling windows) the start of the window. */
-export function counterKey(ruleId: string, key: string, since: number | undefined): string {
-  return since === undefined ? `${ruleId}\u0000${key}\u0000` : `${ruleId}\u0000${key}\u0000${since}`;
-}
+const NO_UNITS: readonly ReservedUnit[] = Object.freeze([]);
 
 /**
  * The audit event of a decision, at `at` (ISO 8601), with the reservation it took and the
@@ -141,13 +174,26 @@ export function auditEvent(
   reservationId?: string,
   approval?: { readonly by: string; readonly reason: string },
 ): AuditEvent {
+  const reasons = decision.reasons;
   let approved = false;
-  const ruleIds: string[] = [];
-  const codes: string[] = [];
-  for (const reason of decision.reasons) {
-    if (reason.approval !== undefined) approved = true;
-    if (reason.ruleId !== undefined && !ruleIds.includes(reason.ruleId)) ruleIds.push(reason.ruleId);
-    codes.push(reason.code);
+  let ruleIds: readonly string[];
+  let codes: readonly string[];
+  if (reasons.length === 1) {
+    // Most decisions give one reason: its shared lists, without building any.
+    const reason = reasons[0];
+    approved = reason.approval !== undefined;
+    ruleIds = reason.ruleId === undefined ? NO_NAMES : single(reason.ruleId);
+    codes = single(reason.code);
+  } else {
+    const ids: string[] = [];
+    const all: string[] = [];
+    for (const reason of reasons) {
+      if (reason.approval !== undefined) approved = true;
+      if (reason.ruleId !== undefined && !ids.includes(reason.ruleId)) ids.push(reason.ruleId);
+      all.push(reason.code);
+    }
+    ruleIds = shared(ids);
+    codes = shared(all);
   }
   const type = decision.verdict === 'allow' ? (approved ? 'approved' : 'authorized') : decision.verdict === 'review' ? 'reviewed' : 'denied';
   const event: { -readonly [K in keyof AuditEvent]: AuditEvent[K] } = {
@@ -156,8 +202,8 @@ export function auditEvent(
     messageId: typeof message?.id === 'string' ? message.id : '',
     channel: typeof message?.channel === 'string' ? message.channel : '',
     verdict: decision.verdict,
-    ruleIds: shared(ruleIds),
-    codes: shared(codes),
+    ruleIds,
+    codes,
   };
   if (recipient !== undefined) event.recipient = recipient;
   if (reservationId !== undefined) event.reservationId = reservationId;
@@ -177,8 +223,11 @@ const singletons = new Map<string, readonly string[]>();
  */
 function shared(names: string[]): readonly string[] {
   if (names.length === 0) return NO_NAMES;
-  if (names.length > 1) return names;
-  const name = names[0]!;
+  return names.length > 1 ? names : single(names[0]!);
+}
+
+/** The shared frozen list of one name. */
+function single(name: string): readonly string[] {
   let list = singletons.get(name);
   if (list === undefined) {
     list = Object.freeze([name]);
@@ -201,10 +250,16 @@ export function conflictDecision(decision: Decision, conflict: ReservationConfli
   return { ...decision, verdict: 'deny', allowed: false, reasons: [reason] };
 }
 
+// The ledger's checks, shared by every decision (frozen, as the engine's own check entries are).
+const DUPLICATE_PASS: RuleCheck = Object.freeze({ ruleId: 'ledger:duplicate', outcome: 'pass' });
+const DUPLICATE_FAIL: RuleCheck = Object.freeze({ ruleId: 'ledger:duplicate', outcome: 'fail' });
+const SUPPRESSION_PASS: RuleCheck = Object.freeze({ ruleId: 'ledger:suppression', outcome: 'pass' });
+const SUPPRESSION_FAIL: RuleCheck = Object.freeze({ ruleId: 'ledger:suppression', outcome: 'fail' });
+
 /** Adds what only the ledger knows: the same delivery already reserved, a suppressed contact. */
 function withLedgerChecks(decision: Decision, duplicate: boolean, suppressed: boolean, message: Message): Decision {
-  const duplicateCheck = { ruleId: 'ledger:duplicate', outcome: duplicate ? 'fail' : 'pass' } as const;
-  const suppressionCheck = { ruleId: 'ledger:suppression', outcome: suppressed ? 'fail' : 'pass' } as const;
+  const duplicateCheck = duplicate ? DUPLICATE_FAIL : DUPLICATE_PASS;
+  const suppressionCheck = suppressed ? SUPPRESSION_FAIL : SUPPRESSION_PASS;
   if (!duplicate && !suppressed && !Object.isFrozen(decision) && !Object.isFrozen(decision.checks)) {
     // canSend made this decision for this call: add the two passing checks in place rather
     // than copy every check of every delivery of a mailing.
@@ -220,14 +275,18 @@ function withLedgerChecks(decision: Decision, duplicate: boolean, suppressed: bo
   return { ...decision, verdict: 'deny', allowed: false, reasons: [...kept, ...extra] as [Reason, ...Reason[]], checks };
 }
 
-/** Applies reviewers' approvals to a `review` whose every reason they cover. Never to a `deny`. */
-function approve(decision: Decision, overrides: readonly ReviewOverride[]): Approval {
-  const none: Approval = { decision, overLimit: NO_RULES };
-  if (decision.verdict !== 'review' || overrides.length === 0) return none;
+/** The limit a reservation enforces for a quota: the rule's, or none when a reviewer approved going over it. */
+function limitOf(quota: QuotaStatus, approval: Approval | undefined): number {
+  return approval !== undefined && approval.overLimit.has(quota.ruleId) ? Infinity : quota.limit;
+}
+
+/** Applies reviewers' approvals to a `review` whose every reason they cover (undefined otherwise). Never to a `deny`. */
+function approve(decision: Decision, overrides: readonly ReviewOverride[]): Approval | undefined {
+  if (decision.verdict !== 'review' || overrides.length === 0) return undefined;
   const matches = decision.reasons.map((reason) =>
     overrides.find((override) => (override.code !== undefined && override.code === reason.code) || (override.ruleId !== undefined && override.ruleId === reason.ruleId)),
   );
-  if (matches.some((match) => match === undefined)) return none;
+  if (matches.some((match) => match === undefined)) return undefined;
   const reasons = decision.reasons.map((reason, position) => ({
     ...reason,
     verdict: 'allow' as const,
@@ -242,8 +301,6 @@ interface Approval {
   readonly decision: Decision;
   /** Quota rules a reviewer let go over their limit. */
   readonly overLimit: ReadonlySet<string>;
-  /** The reviewer, when one approved. */
-  readonly by?: { readonly by: string; readonly reason: string };
+  /** The reviewer who approved. */
+  readonly by: { readonly by: string; readonly reason: string };
 }
-
-const NO_RULES: ReadonlySet<string> = new Set();

@@ -2,17 +2,17 @@ import { isCharter, parseCharter, type Charter } from '../charter/define-charter
 import { CharterError } from '../charter/issues.js';
 import type { Channel } from '../charter/schema.js';
 import { canSend } from '../decision/can-send.js';
-import { compileCharter, type CompiledCharter } from '../decision/compile.js';
+import { compileCharter } from '../decision/compile.js';
 import type { Message, Recipient } from '../decision/inputs.js';
-import { plannedQuotaQueries } from '../decision/quota-queries.js';
-import type { Decision, QuotaQuery, ReasonCode, UsageView } from '../decision/types.js';
+import type { Decision, ReasonCode, UsageView } from '../decision/types.js';
 import { isMessage } from '../decision/validate-input.js';
 import { CharterguardError, LedgerUnavailableError } from '../errors.js';
 import { ContactKeys, randomSecret } from './contact-keys.js';
-import { auditEvent, conflictDecision, counterKey, decideBatch, type PlannedDelivery } from './decide-batch.js';
+import { auditEvent, conflictDecision, decideBatch } from './decide-batch.js';
+import { planBatch } from './plan-batch.js';
 import { memoryStore } from './memory-store.js';
-import { makeReservation, type Reservation } from './reservation.js';
-import type { AuditEvent, LedgerStore, QuotaCounter, ReservationRequest } from './store.js';
+import { makeReservation, reservationIds, type Reservation } from './reservation.js';
+import type { AuditEvent, LedgerStore, ReservationOutcome, ReservationRequest, Snapshot } from './store.js';
 import { isoInstant, readInstant, UNREADABLE_INSTANT } from './instant.js';
 import { usageView } from './usage-view.js';
 
@@ -133,6 +133,7 @@ export function createLedger(options: LedgerOptions): Ledger {
   if (!(ttl > 0)) throw new CharterguardError(`ttl must be a positive number of milliseconds, got ${String(ttl)}`);
   const keys = new ContactKeys(options.secret ?? randomSecret());
   const countsChannel = quotaChannels(charter);
+  const nextId = reservationIds();
   const guarded = <T>(operation: () => Promise<T>) => guard(operation);
   // Stores count only live units whatever is marked; the sweep logs the `expired` events and tidies up.
   let sweptAt = -Infinity;
@@ -162,11 +163,15 @@ export function createLedger(options: LedgerOptions): Ledger {
     // The recipients still to decide: all of them, then those whose reservation lost a race.
     let pending: readonly number[] | undefined;
     for (let attempt = 1; pending === undefined || pending.length > 0; attempt++) {
-      const batch = planBatch(compiled, charter, keys, message, recipients, pending, now, countsChannel(message.channel));
-      const snapshot = await guarded(() =>
-        store.snapshot({ now, messageId: message.id, counters: batch.counters, deliveries: batch.deliveries, contacts: batch.contacts, channel: message.channel }),
-      );
-      const decided = decideBatch({ charter, message, planned: batch.planned, counters: batch.counters, snapshot, now, at, overrides, keys });
+      const batch = planBatch(compiled, keys, message, recipients, pending, now, countsChannel(message.channel));
+      // The store calls of the loop are guarded inline: no closure and no extra promise per call.
+      let snapshot: Snapshot;
+      try {
+        snapshot = await store.snapshot({ now, messageId: message.id, counters: batch.counters, deliveries: batch.deliveries, contacts: batch.contacts, channel: message.channel });
+      } catch (error) {
+        throw unavailable(error);
+      }
+      const decided = decideBatch({ charter, compiled, message, batch, snapshot, now, at, overrides, keys, nextId });
       const reservations: ReservationRequest[] = [];
       const events: AuditEvent[] = [];
       // Refusals that count on an earlier reservation of this batch: final only once it is taken.
@@ -175,9 +180,14 @@ export function createLedger(options: LedgerOptions): Ledger {
         const item = decided[position]!;
         if (item.reservation) reservations.push(item.reservation);
         else if (reservations.length > 0 && restsOnBatch(item.decision)) held[position] = true;
-        else for (const event of item.events) events.push(event);
+        else if (item.event !== undefined) events.push(item.event);
       }
-      const outcomes = await guarded(() => store.reserve({ now, expiresAt, reservations, events }));
+      let outcomes: readonly ReservationOutcome[];
+      try {
+        outcomes = await store.reserve({ now, expiresAt, reservations, events });
+      } catch (error) {
+        throw unavailable(error);
+      }
       const retry: number[] = [];
       const late: AuditEvent[] = [];
       let lost = false;
@@ -192,7 +202,7 @@ export function createLedger(options: LedgerOptions): Ledger {
               retry.push(index);
               continue;
             }
-            for (const event of item.events) late.push(event);
+            if (item.event !== undefined) late.push(item.event);
           }
           results[index] = { decision: item.decision };
           continue;
@@ -270,81 +280,12 @@ export function createLedger(options: LedgerOptions): Ledger {
   }
 }
 
-/** The deliveries of one attempt, planned, with what the store must read for them. */
-interface PlannedBatch {
-  readonly planned: PlannedDelivery[];
-  /** Each counter the decisions read, once. */
-  readonly counters: QuotaCounter[];
-  readonly deliveries: string[];
-  /** The recipients' contact hashes (a contact shared by two recipients is listed twice: harmless, and cheaper than a set). */
-  readonly contacts: string[];
-}
-
-/**
- * Plans the recipients at `pending` (all when undefined): keys, counters and contacts, in one
- * pass. `counted` is false when no quota rule can select the message's channel: then no
- * decision reads a counter, and the engine is not asked which.
- */
-function planBatch(
-  compiled: CompiledCharter,
-  charter: Charter,
-  keys: ContactKeys,
-  message: Message,
-  recipients: readonly Recipient[],
-  pending: readonly number[] | undefined,
-  now: number,
-  counted: boolean,
-): PlannedBatch {
-  const count = pending === undefined ? recipients.length : pending.length;
-  const planned = new Array<PlannedDelivery>(count);
-  const seenCounters = new Set<string>();
-  const counters: QuotaCounter[] = [];
-  const deliveries: string[] = [];
-  const contacts: string[] = [];
-  // Most recipients of a mailing read the same counters: compare with the last one before the set.
-  let lastCounter = '';
-  for (let k = 0; k < count; k++) {
-    const recipient = recipients[pending === undefined ? k : pending[k]!]!;
-    // Only the fields hashed here are checked; the decision validates the rest (see decideBatch).
-    if (!hasContactFields(recipient)) {
-      planned[k] = { recipient, contacts: NO_CONTACTS };
-      continue;
-    }
-    const { who, contacts: hashes } = keys.recipientKeys(recipient, message.channel, compiled);
-    const deliveryKey = `${message.id}|${who}`;
-    deliveries.push(deliveryKey);
-    for (const hash of hashes) contacts.push(hash);
-    const queries = counted ? plannedQuotaQueries(message, recipient, charter, now) : NO_QUERIES;
-    for (let q = 0; q < queries.length; q++) {
-      const query = queries[q]!;
-      const key = keys.quotaKey(query.key);
-      const id = counterKey(query.ruleId, key, query.since);
-      if (id === lastCounter || seenCounters.has(id)) continue;
-      lastCounter = id;
-      seenCounters.add(id);
-      counters.push(query.since === undefined ? { ruleId: query.ruleId, key, count: query.count } : { ruleId: query.ruleId, key, count: query.count, since: query.since });
-    }
-    planned[k] = { recipient, who, deliveryKey, contacts: hashes };
-  }
-  return { planned, counters, deliveries, contacts };
-}
-
-const NO_CONTACTS: readonly string[] = Object.freeze([]);
-const NO_QUERIES: readonly QuotaQuery[] = Object.freeze([]);
-
 /** Whether some quota rule of the charter may select sends on a channel (a `when` without `channels` selects all). */
 function quotaChannels(charter: Charter): (channel: string) => boolean {
   const quotas = charter.rules.filter((rule) => rule.kind === 'quota');
   if (quotas.some((rule) => rule.when?.channels === undefined)) return () => true;
   const channels = new Set<string>(quotas.flatMap((rule) => rule.when?.channels ?? []));
   return (channel) => channels.has(channel);
-}
-
-/** Whether the fields the contact keys read have the types they need. */
-function hasContactFields(recipient: unknown): recipient is Recipient {
-  if (typeof recipient !== 'object' || recipient === null) return false;
-  const { id, phone, email, country } = recipient as Record<string, unknown>;
-  return typeof id === 'string' && (phone === undefined || typeof phone === 'string') && (email === undefined || typeof email === 'string') && (country === undefined || typeof country === 'string');
 }
 
 /** Whether a refusal may come from the batch's own earlier deliveries (their quota units or delivery keys). */

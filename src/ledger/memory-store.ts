@@ -6,6 +6,7 @@ import type {
   LedgerStore,
   QuotaCounter,
   ReservationOutcome,
+  ReservedUnit,
   ReserveRequest,
   SettleOutcome,
   SettleRequest,
@@ -69,6 +70,10 @@ class MemoryStore implements LedgerStore {
   async reserve(request: ReserveRequest): Promise<readonly ReservationOutcome[]> {
     this.sweep(request.now);
     const outcomes = new Array<ReservationOutcome>(request.reservations.length);
+    // The deliveries of a mailing mostly take the same units (the ledger shares the list):
+    // the counters found for the last list serve again, without rebuilding their ids.
+    let lastUnits: readonly ReservedUnit[] | undefined;
+    let lastCounters: readonly Counter[] = [];
     for (let r = 0; r < request.reservations.length; r++) {
       const reservation = request.reservations[r]!;
       const holder = this.deliveries.get(reservation.deliveryKey);
@@ -81,12 +86,13 @@ class MemoryStore implements LedgerStore {
         outcomes[r] = DUPLICATE;
         continue;
       }
-      const counters = new Array<Counter>(reservation.units.length);
+      const units = reservation.units;
+      const shared = units === lastUnits;
+      const counters = shared ? lastCounters : new Array<Counter>(units.length);
       let conflict: ReservationOutcome | undefined;
-      for (let u = 0; u < reservation.units.length; u++) {
-        const unit = reservation.units[u]!;
-        const counter = this.counter(counterId(unit.ruleId, unit.key));
-        counters[u] = counter;
+      for (let u = 0; u < units.length; u++) {
+        const unit = units[u]!;
+        const counter = shared ? counters[u]! : ((counters as Counter[])[u] = this.counter(counterId(unit.ruleId, unit.key)));
         const state = counter.state(unit, reservation.messageId);
         // A unit of a mailing already counted takes nothing, even over the limit (after an approval).
         if (unit.count === 'messages' && state.counted) continue;
@@ -99,6 +105,9 @@ class MemoryStore implements LedgerStore {
         outcomes[r] = conflict;
         continue;
       }
+      // Only a list whose every counter was found (no conflict stopped the loop) is reused.
+      lastUnits = units;
+      lastCounters = counters;
       const record: Reservation = {
         id: reservation.id,
         messageId: reservation.messageId,

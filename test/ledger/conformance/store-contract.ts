@@ -1,8 +1,9 @@
 /**
  * The store-level half of the conformance suite: every method of `LedgerStore`, called
- * directly, against the contract its JSDoc states. Reservation ids are UUIDs and contacts
- * 64-hex digests, as the ledger gives them, so a SQL store's column types are exercised
- * with realistic values.
+ * directly, against the contract its JSDoc states. Reservation ids are UUIDs (the ledger's
+ * own are a random prefix and a counter, of about the same length) and contacts 64-hex
+ * digests, as the ledger gives them, so a SQL store's column types are exercised with
+ * realistic values.
  */
 import { randomUUID } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
