@@ -1,5 +1,6 @@
 import type { CompiledCharter, CompiledRule } from '../decision/compile.js';
 import type { Message, Recipient } from '../decision/inputs.js';
+import { viewOf } from '../decision/recipient-view.js';
 import { sendFacts, type RecipientMemo } from '../decision/send-facts.js';
 import { checkInput, type InputIssue } from '../decision/validate-input.js';
 import type { ContactKeys } from './contact-keys.js';
@@ -19,7 +20,7 @@ export interface PlannedDelivery {
    * the decision; undefined when planning did not check it (the decision then does).
    */
   readonly issues: readonly InputIssue[] | undefined;
-  /** The contacts planning normalised, for the decision to reuse; undefined when none was. */
+  /** What planning read (contacts normalised, the recipient checked), for the decision to reuse; undefined when it did not check it. */
   readonly memo: RecipientMemo | undefined;
 }
 
@@ -68,12 +69,13 @@ export function planBatch(
     const from = contacts.length;
     const who = keys.recipientKeys(recipient, message.channel, compiled, contacts);
     const { freshPhone, freshEmail } = keys;
-    // One shape whatever is known (the facts fill an absent field with `??=`, as they would an omitted one).
-    const memo = freshPhone === undefined && freshEmail === undefined ? undefined : ({ phone: freshPhone, email: freshEmail } as RecipientMemo);
     const deliveryKey = `${message.id}|${who}`;
     deliveries.push(deliveryKey);
     // The one check of the input: the counters planned here and the decision made later both rely on it.
     const issues = checkInput(message, recipient, compiled);
+    // What the decision reuses: the contacts normalised here and the recipient as the check read
+    // it. One shape whatever is known (the facts fill an absent field with `??=`).
+    const memo = { phone: freshPhone, email: freshEmail, view: issues.length === 0 ? viewOf(recipient) : undefined } as RecipientMemo;
     if (issues.length === 0 && quotaRules.length > 0) {
       // The counters the decision will read at `now` (as plannedQuotaQueries gives them).
       const facts = sendFacts(compiled, message, recipient, now, memo);

@@ -74,7 +74,9 @@ export function compileQuota(rule: QuotaRule, charter: CompiledCharter): Compile
     grants: false,
     quotaQuery(facts) {
       if (!selects(facts)) return undefined;
-      return queryFor(facts, counterKey(facts, facts.message.audience ?? firstAudience(facts.audiences, audienceFilter)));
+      // The same key cache as `evaluate`: a batch's recipients mostly share the key's values.
+      keysFor(facts, facts.message.audience ?? firstAudience(facts.audiences, audienceFilter));
+      return queryFor(facts, lastKey!);
     },
     evaluate(facts, env) {
       if (!selects(facts)) return NOT_APPLICABLE;
