@@ -191,16 +191,17 @@ class ReasonPool {
 
   #find(reasons: Reason[]): Reason[] {
     let node: PoolNode | undefined = this.#root;
-    for (let i = 0; node !== undefined && i < reasons.length; i++) node = node.next?.get(reasons[i]!.message);
+    for (let i = 0; node !== undefined && i < reasons.length; i++) node = node.next?.get(poolKey(reasons[i]!));
     const candidates = node?.lists;
     if (candidates !== undefined) for (const known of candidates) if (sameReasons(known, reasons, false)) return known;
     if (this.#size < POOL_LIMIT) {
       this.#size++;
       node = this.#root;
       for (const reason of reasons) {
-        const next: Map<string, PoolNode> = (node.next ??= new Map());
-        let child = next.get(reason.message);
-        if (child === undefined) next.set(reason.message, (child = { lists: undefined, next: undefined }));
+        const next: Map<string | Reason, PoolNode> = (node.next ??= new Map());
+        const key = poolKey(reason);
+        let child = next.get(key);
+        if (child === undefined) next.set(key, (child = { lists: undefined, next: undefined }));
         node = child;
       }
       (node.lists ??= []).push(reasons);
@@ -209,10 +210,19 @@ class ReasonPool {
   }
 }
 
-/** The lists of a pool whose sentences are the path to the node; its children by the next sentence. */
+/**
+ * How the pool files a reason: a frozen one is shared by the decisions that give it (the
+ * engine keeps those), so it is found by identity, without hashing its sentence; any other
+ * by its sentence. An equal reason filed both ways only costs a second kept list.
+ */
+function poolKey(reason: Reason): string | Reason {
+  return Object.isFrozen(reason) ? reason : reason.message;
+}
+
+/** The lists of a pool whose reasons (see `poolKey`) are the path to the node; its children by the next one. */
 interface PoolNode {
   lists: Reason[][] | undefined;
-  next: Map<string, PoolNode> | undefined;
+  next: Map<string | Reason, PoolNode> | undefined;
 }
 
 /** Whether two reason lists are equal; their sentences aside when the caller knows they are. */
@@ -221,6 +231,8 @@ function sameReasons(a: readonly Reason[], b: readonly Reason[], messages = true
   for (let i = 0; i < a.length; i++) {
     const x = a[i]!;
     const y = b[i]!;
+    // Shared reasons are the same object: equal without a look inside.
+    if (x === y) continue;
     if (x.code !== y.code || x.verdict !== y.verdict || x.ruleId !== y.ruleId || x.article !== y.article || x.title !== y.title || x.law !== y.law) return false;
     if ((messages && x.message !== y.message) || x.approval !== undefined || y.approval !== undefined || !sameData(x.facts, y.facts)) return false;
   }

@@ -18,7 +18,7 @@ const SECOND = 1000;
 const MINUTE = 60_000;
 const DAY = 86_400_000;
 const BUCKET = 15 * MINUTE;
-// 4096 quarter-hours per zone: six weeks of distinct buckets, about 200 KB per zone at most.
+// 4096 buckets per zone: eleven years of days, about 200 KB per zone at most.
 const MAX_BUCKETS_PER_ZONE = 4096;
 const MAX_ZONES = 1024;
 const SEEN_ONCE = Number.POSITIVE_INFINITY;
@@ -82,8 +82,10 @@ export function daysInMonth(year: number, month: number): number {
 
 /**
  * The zone's offset from UTC at `instant`, in milliseconds (east positive, whole seconds).
- * Served from a bounded per-zone cache of 15-minute buckets, so repeated reads near the
- * same time cost a map look-up instead of an `Intl.DateTimeFormat#formatToParts` call.
+ * Served from a bounded per-zone cache of buckets (a UTC day from 1970 on, a quarter of an
+ * hour before), so repeated reads in the same day cost a map look-up instead of an
+ * `Intl.DateTimeFormat#formatToParts` call: a campaign's dates (consents, opt-outs, sends)
+ * fall on a few hundred days.
  *
  * @param instant - epoch milliseconds.
  * @param timeZone - an IANA zone name; an unknown one throws a `RangeError`.
@@ -91,7 +93,9 @@ export function daysInMonth(year: number, month: number): number {
  */
 export function offsetAt(instant: number, timeZone: string): number {
   const zoneCache = offsetCache.get(timeZone) ?? newZoneCache(timeZone);
-  const bucket = Math.floor(instant / BUCKET);
+  // Days are keys 0, 1, 2…; quarter-hours before 1970 are negative keys: the two never meet.
+  const size = instant >= 0 ? DAY : BUCKET;
+  const bucket = Math.floor(instant / size);
   const cached = zoneCache.get(bucket);
   if (cached !== undefined && cached !== SEEN_ONCE) {
     // NaN marks a bucket holding a transition (or an offset in seconds, before 1972): ask Intl each time.
@@ -104,10 +108,11 @@ export function offsetAt(instant: number, timeZone: string): number {
     zoneCache.set(bucket, SEEN_ONCE);
     return intlOffset(instant, timeZone);
   }
-  const start = bucket * BUCKET;
+  const start = bucket * size;
   const first = intlOffset(start, timeZone);
-  // Transitions fall on whole seconds and never twice in 15 minutes: equal ends mean a constant bucket.
-  const offset = first === intlOffset(start + BUCKET - SECOND, timeZone) ? first : Number.NaN;
+  // Transitions fall on whole seconds and, since 1970, never twice in a day (nextOffsetChange
+  // relies on it too); before, never twice in a quarter of an hour: equal ends mean a constant bucket.
+  const offset = first === intlOffset(start + size - SECOND, timeZone) ? first : Number.NaN;
   zoneCache.set(bucket, offset);
   return Number.isNaN(offset) ? intlOffset(instant, timeZone) : offset;
 }
