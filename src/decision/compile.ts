@@ -81,6 +81,8 @@ export interface CompiledCharter {
   phasesAt(now: number): readonly string[];
   /** Reads a local date-time of the charter as an instant in its time zone. */
   instant(local: string): number;
+  /** `{ ok: true, compiled: this }`, as `compileCharter` returns it: one object, not one per decision. */
+  readonly found: { readonly ok: true; readonly compiled: CompiledCharter };
   /** What the default policy said about sends no permit applies to, by what it read (can-send.ts). */
   readonly unlistedAnswers: { version: number; size: number; readonly roots: Map<string, Map<number, unknown>> };
 }
@@ -103,8 +105,8 @@ const plain = new WeakMap<object, { readonly json: string; readonly compiled: Co
  * that did not come from `defineCharter`/`parseCharter` is validated first, and again
  * whenever its contents change.
  */
-export function compileCharter(value: Charter): { ok: true; compiled: CompiledCharter } | { ok: false; issues: readonly CharterIssue[] } {
-  if (isCharter(value)) return { ok: true, compiled: compiledOf(value) };
+export function compileCharter(value: Charter): { readonly ok: true; readonly compiled: CompiledCharter } | { readonly ok: false; readonly issues: readonly CharterIssue[] } {
+  if (isCharter(value)) return compiledOf(value).found;
   const json = fingerprint(value);
   const hit = json === undefined ? undefined : plain.get(value);
   if (hit !== undefined && hit.json === json) return { ok: true, compiled: hit.compiled };
@@ -191,7 +193,8 @@ function build(charter: Charter): CompiledCharter {
     if (rule.inForce?.to !== undefined) boundaries.push(instant(rule.inForce.to));
   }
   const minuteAligned = boundaries.every((time) => !Number.isFinite(time) || time % 60_000 === 0);
-  const result: CompiledCharter = { ...partial, rules, ruleChecks, rulesFor, otherChannels: Object.freeze(selectsOn(undefined)), minuteAligned };
+  const result: CompiledCharter = { ...partial, rules, ruleChecks, rulesFor, otherChannels: Object.freeze(selectsOn(undefined)), minuteAligned, found: undefined as never };
+  (result as { found: CompiledCharter['found'] }).found = Object.freeze({ ok: true, compiled: result });
   for (const rule of charter.rules) {
     rules.push(boundTimeHints(compileRule(rule as Rule, result), compileScope(rule as Rule, result), result));
     ruleChecks.push(checkRecords(rule.id, rule.article));

@@ -104,6 +104,8 @@ export class SendFacts {
     const { recipient, channel, now } = this;
     const optOuts = recipient.optOuts ?? NO_RECORDS;
     const consents = recipient.consents ?? NO_RECORDS;
+    // Most recipients have no records at all: one state serves them.
+    if (optOuts.length === 0 && consents.length === 0) return (this.#consent = NO_CONSENT);
     return (this.#consent = readConsent(optOuts, recipient.optOutTimes, consents, recipient.consentTimes, channel, now));
   }
 }
@@ -137,6 +139,7 @@ function readConsent(
 }
 
 const NO_RECORDS: readonly ChannelRecord[] = Object.freeze([]);
+const NO_CONSENT: ConsentState = Object.freeze({ granted: false, future: undefined, optedOutAt: -Infinity });
 
 /** How many addresses {@link emailInfo} remembers; as many as phone numbers are. */
 const EMAIL_MEMO_LIMIT = PHONE_CACHE_LIMIT;

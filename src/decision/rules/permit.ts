@@ -4,13 +4,16 @@ import { iso, localDateTime } from '../local-format.js';
 import { ruleReason, sharedRuleReason } from '../reasons.js';
 import { matches, mismatchedFields, type SelectorField } from '../selector.js';
 import type { SendFacts } from '../send-facts.js';
-import { applies, compileScope, inForce, NOT_APPLICABLE, ruleResult, type EvalEnv, type RuleScope } from './evaluator.js';
+import type { Reason } from '../types.js';
+import { applies, compileScope, inForce, NOT_APPLICABLE, type RuleResult, ruleResult, type EvalEnv, type RuleScope } from './evaluator.js';
 
 /** A permit allows what it selects; when it does not apply, it may be a near miss. */
 export function compilePermit(rule: PermitRule, charter: CompiledCharter): CompiledRule {
   const scope = compileScope(rule, charter);
   const unlessTimed = scope.unless?.phases !== undefined;
   const permitted = sharedRuleReason(rule, 'PERMITTED', 'allow');
+  let passReason: Reason | undefined;
+  let passResult: RuleResult | undefined;
   return {
     rule,
     id: rule.id,
@@ -18,7 +21,13 @@ export function compilePermit(rule: PermitRule, charter: CompiledCharter): Compi
     grants: true,
     evaluate(facts, env) {
       if (!applies(scope, facts)) return NOT_APPLICABLE;
-      return ruleResult('pass', [permitted(env)]);
+      const reason = permitted(env);
+      // The shared reason gives a shared result: one object for every send the permit allows.
+      if (reason !== passReason) {
+        passReason = reason;
+        passResult = Object.freeze(ruleResult('pass', Object.freeze([reason])));
+      }
+      return passResult!;
     },
     nearMiss(facts, env) {
       if (scope.when?.channels !== undefined && !scope.when.channels.has(facts.channel)) return undefined;
