@@ -113,15 +113,11 @@ export function assertCanSend(message: Message, recipient: Recipient, context: C
   return decision;
 }
 
-interface Evaluation {
+/** What one evaluation found: its tally, completed (one object, not a second one to return it in). */
+interface Evaluation extends Tally {
   readonly verdict: Verdict;
   readonly reasons: [Reason, ...Reason[]];
-  readonly checks: RuleCheck[];
   readonly quotas: QuotaStatus[];
-  /** Whether time rules are among what refuses the send. */
-  readonly timeBlocked: boolean;
-  /** When they would next pass; undefined when they never would (within a year). */
-  readonly timeNext: number | undefined;
 }
 
 function decide(compiled: CompiledCharter, message: Message, recipient: Recipient, now: number, env: EvalEnv, memo: RecipientMemo | undefined): Decision {
@@ -167,14 +163,21 @@ interface Tally {
   blocking: Reason[] | undefined;
   permits: Reason[] | undefined;
   quotas: QuotaStatus[] | undefined;
+  /** Whether time rules are among what refuses the send. */
   timeBlocked: boolean;
-  /** -Infinity until a time rule blocks; undefined once one blocks for good. */
+  /**
+   * -Infinity until a time rule blocks; undefined once one blocks for good. Once evaluated:
+   * when time rules would next pass, undefined when they never would (within a year).
+   */
   timeNext: number | undefined;
+  /** Set when the evaluation ends. */
+  verdict: Verdict;
+  reasons: Reason[] | undefined;
 }
 
 function evaluate(compiled: CompiledCharter, message: Message, recipient: Recipient, now: number, env: EvalEnv, memo: RecipientMemo | undefined): Evaluation {
   const facts = sendFacts(compiled, message, recipient, now, memo);
-  const tally: Tally = { checks: [], blocking: undefined, permits: undefined, quotas: undefined, timeBlocked: false, timeNext: -Infinity };
+  const tally: Tally = { checks: [], blocking: undefined, permits: undefined, quotas: undefined, timeBlocked: false, timeNext: -Infinity, verdict: 'allow', reasons: undefined };
   // A silent evaluation only reads time: built-in checks and timeless rules cannot change it.
   if (env.silent !== true) for (let i = 0; i < BUILTIN_CHECKS.length; i++) record(tally, BUILTIN_RECORDS[i]!, BUILTIN_CHECKS[i]!.evaluate(facts, env), false);
   const { rules, ruleChecks } = compiled;
@@ -202,9 +205,11 @@ function evaluate(compiled: CompiledCharter, message: Message, recipient: Recipi
   const { blocking, permits } = tally;
   const verdict: Verdict = blocking === undefined ? 'allow' : blocking.some((reason) => reason.verdict === 'deny') ? 'deny' : 'review';
   // An allow has a permit or the default's reason, a refusal a blocking one: neither list is empty then.
-  const reasons = (verdict === 'allow' ? permits : blocking) as [Reason, ...Reason[]];
-  const { checks, quotas, timeBlocked, timeNext } = tally;
-  return { verdict, reasons, checks, quotas: quotas ?? [], timeBlocked, timeNext: timeNext === -Infinity ? undefined : timeNext };
+  tally.verdict = verdict;
+  tally.reasons = verdict === 'allow' ? permits : blocking;
+  tally.quotas ??= [];
+  if (tally.timeNext === -Infinity) tally.timeNext = undefined;
+  return tally as Evaluation;
 }
 
 /** `list` with `reasons` appended; a new list, exactly their size, when there was none. */

@@ -81,6 +81,8 @@ export interface CompiledCharter {
   phasesAt(now: number): readonly string[];
   /** Reads a local date-time of the charter as an instant in its time zone. */
   instant(local: string): number;
+  /** For each audience of the charter, the list of it alone: what a message aimed at it selects on. */
+  readonly audienceLists: ReadonlyMap<string, readonly string[]>;
   /** `{ ok: true, compiled: this }`, as `compileCharter` returns it: one object, not one per decision. */
   readonly found: { readonly ok: true; readonly compiled: CompiledCharter };
   /** What the default policy said about sends no permit applies to, by what it read (can-send.ts). */
@@ -179,6 +181,7 @@ function build(charter: Charter): CompiledCharter {
     },
     phasesAt,
     instant,
+    audienceLists: new Map(Object.keys(charter.audiences).map((name) => [name, Object.freeze([name])] as const)),
     unlistedAnswers: { version: 0, size: 0, roots: new Map<string, Map<number, unknown>>() },
   };
   // Rules compile against the charter they belong to, so the object exists before its rules.

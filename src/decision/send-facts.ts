@@ -72,7 +72,8 @@ export class SendFacts {
     this.senderId = message.sender.id;
     this.candidate = message.sender.candidate;
     this.via = message.via ?? 'direct';
-    this.audiences = message.audience !== undefined ? [message.audience] : (view.audiences ?? NO_AUDIENCES);
+    const target = message.audience;
+    this.audiences = target !== undefined ? (charter.audienceLists.get(target) ?? [target]) : (view.audiences ?? NO_AUDIENCES);
     this.phases = charter.phasesAt(now);
     this.source = view.source;
     this.relationship = view.relationship;
