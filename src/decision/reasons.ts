@@ -100,6 +100,18 @@ export function sharedRuleReason(rule: Rule, code: ReasonCode, verdict: Verdict)
   };
 }
 
+/**
+ * Freezes reasons (and their facts) that many decisions will share: a kept answer, read by
+ * every decision that finds it, must not be changed by one of them.
+ */
+export function freezeReasons(reasons: readonly Reason[] | undefined): void {
+  if (reasons === undefined) return;
+  for (const reason of reasons) {
+    Object.freeze(reason.facts);
+    Object.freeze(reason);
+  }
+}
+
 /** A reason given by a built-in check, which cites the law rather than the charter. */
 export function builtinReason(code: ReasonCode, verdict: Verdict, facts: Record<string, unknown>, voice: Voice, law = builtinLaw(code, localeOf(voice))): Reason {
   const reason: Reason = { code, verdict, message: say(code, facts, voice), facts };

@@ -1,6 +1,6 @@
 import type { CompiledCharter } from './compile.js';
 import { minuteKey } from './time-key.js';
-import { builtinReason, messagesVersion } from './reasons.js';
+import { builtinReason, freezeReasons, messagesVersion } from './reasons.js';
 import type { EvalEnv } from './rules/evaluator.js';
 import type { SendFacts } from './send-facts.js';
 import type { Reason, Verdict } from './types.js';
@@ -130,10 +130,7 @@ function partOf(part: Exclude<UnlistedPart, 'audiences'>, facts: SendFacts): str
 
 /** The answer with its reasons and their facts frozen, to be given to many decisions. */
 function share(answer: Unlisted): Unlisted {
-  for (const reason of answer.reasons) {
-    Object.freeze(reason.facts);
-    Object.freeze(reason);
-  }
+  freezeReasons(answer.reasons);
   return Object.freeze(answer);
 }
 

@@ -2,47 +2,10 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { canSend, defineCharter, messageSchema, recipientSchema, type Recipient } from '../../src/index.js';
 import { isMessage, isRecipient } from '../../src/decision/validate-input.js';
+import { validMessageArb, validRecipientArb } from '../input-arbitraries.js';
 
 type Json = Record<string, unknown>;
 type Path = (string | number)[];
-
-const nameArb = fc.oneof(fc.constantFrom('a', 'email', 'sms', 'all', 'csp', ' ', 'électeurs', 'x-1'), fc.string({ minLength: 1, maxLength: 6 }));
-const textArb = fc.oneof(fc.constant(''), fc.string({ maxLength: 8 }));
-const validInstantArb = fc
-  .tuple(
-    fc.integer({ min: Date.UTC(2000, 0, 1), max: Date.UTC(2030, 0, 1) }),
-    fc.constantFrom('Z', '+02:00', '-05:30', '+00:00', '+14:00'),
-    fc.constantFrom('', '.5', '.123', '.123456'),
-  )
-  .map(([ms, offset, fraction]) => `${new Date(ms).toISOString().slice(0, 19)}${fraction}${offset}`);
-
-const validMessageArb: fc.Arbitrary<Json> = fc.record(
-  {
-    id: nameArb,
-    channel: nameArb,
-    sender: fc.record({ id: nameArb, role: nameArb, candidate: nameArb, name: nameArb }, { requiredKeys: ['id', 'role'] }),
-    via: nameArb,
-    audience: nameArb,
-    content: fc.record({ subject: textArb, text: textArb }, { requiredKeys: [] }),
-  },
-  { requiredKeys: ['id', 'channel', 'sender'] },
-);
-
-const validRecipientArb: fc.Arbitrary<Json> = fc.record(
-  {
-    id: nameArb,
-    phone: textArb,
-    email: textArb,
-    country: fc.constantFrom('FR', 'US', 'ZZ'),
-    timezone: nameArb,
-    audiences: fc.array(nameArb, { maxLength: 3 }),
-    source: nameArb,
-    relationship: fc.constantFrom('member', 'regular', 'occasional', 'prospect'),
-    consents: fc.array(fc.record({ channel: nameArb, at: validInstantArb, source: nameArb }, { requiredKeys: ['channel', 'at'] }), { maxLength: 2 }),
-    optOuts: fc.array(fc.record({ channel: nameArb, at: validInstantArb }), { maxLength: 2 }),
-  },
-  { requiredKeys: ['id'] },
-);
 
 /** An array of `length` holes, with `value` at `at` when given. */
 function sparse(length: number, at?: number, value?: unknown): unknown[] {

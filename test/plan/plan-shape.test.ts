@@ -4,15 +4,11 @@ import { describe, expect, it } from 'vitest';
 import { checkPlan, checkPlanSync, planSchema, PlanError } from '../../src/index.js';
 import { charter } from '../../examples/paris-2013/charter.js';
 import { isPlan } from '../../src/plan/plan-shape.js';
+import { nameArb, textArb, validMessageArb, validRecipientArb } from '../input-arbitraries.js';
 
 type Json = Record<string, unknown>;
 type Path = (string | number)[];
 
-const nameArb = fc.oneof(fc.constantFrom('a', 'email', 'sms', 'all', 'csp', ' ', 'électeurs', 'r-1'), fc.string({ minLength: 1, maxLength: 6 }));
-const textArb = fc.oneof(fc.constant(''), fc.string({ maxLength: 8 }));
-const validInstantArb = fc
-  .tuple(fc.integer({ min: Date.UTC(2000, 0, 1), max: Date.UTC(2030, 0, 1) }), fc.constantFrom('Z', '+02:00', '-05:30'), fc.constantFrom('', '.5', '.123'))
-  .map(([ms, offset, fraction]) => `${new Date(ms).toISOString().slice(0, 19)}${fraction}${offset}`);
 // What a send's `at` may be: local or with an offset, with or without seconds and fraction.
 const validAtArb = fc
   .tuple(
@@ -22,34 +18,6 @@ const validAtArb = fc
     fc.constantFrom('', 'Z', '+02:00', '-05:30'),
   )
   .map(([ms, length, fraction, offset]) => `${new Date(ms).toISOString().slice(0, length)}${length === 19 ? fraction : ''}${offset}`);
-
-const validMessageArb: fc.Arbitrary<Json> = fc.record(
-  {
-    id: nameArb,
-    channel: nameArb,
-    sender: fc.record({ id: nameArb, role: nameArb, candidate: nameArb, name: nameArb }, { requiredKeys: ['id', 'role'] }),
-    via: nameArb,
-    audience: nameArb,
-    content: fc.record({ subject: textArb, text: textArb }, { requiredKeys: [] }),
-  },
-  { requiredKeys: ['id', 'channel', 'sender'] },
-);
-
-const validRecipientArb: fc.Arbitrary<Json> = fc.record(
-  {
-    id: nameArb,
-    phone: textArb,
-    email: textArb,
-    country: fc.constantFrom('FR', 'US'),
-    timezone: nameArb,
-    audiences: fc.array(nameArb, { maxLength: 2 }),
-    source: nameArb,
-    relationship: fc.constantFrom('member', 'prospect'),
-    consents: fc.array(fc.record({ channel: nameArb, at: validInstantArb, source: nameArb }, { requiredKeys: ['channel', 'at'] }), { maxLength: 2 }),
-    optOuts: fc.array(fc.record({ channel: nameArb, at: validInstantArb }), { maxLength: 1 }),
-  },
-  { requiredKeys: ['id'] },
-);
 
 const validSendArb: fc.Arbitrary<Json> = fc.record({
   at: validAtArb,

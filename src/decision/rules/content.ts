@@ -5,7 +5,7 @@ import type { CompiledCharter, CompiledRule } from '../compile.js';
 import { messagesVersion, ruleReason } from '../reasons.js';
 import type { Reason } from '../types.js';
 import type { SendFacts } from '../send-facts.js';
-import { applies, compileScope, NOT_APPLICABLE, PASS, ruleResult, type EvalEnv, type RuleResult } from './evaluator.js';
+import { applies, compileScope, NOT_APPLICABLE, PASS, ruleResult, type EvalEnv, type RuleResult, sharedResult } from './evaluator.js';
 
 /** Content rules check the text: sender named, opt-out keyword, length, forbidden phrases. */
 export function compileContent(rule: ContentRule, charter: CompiledCharter): CompiledRule {
@@ -43,7 +43,7 @@ export function compileContent(rule: ContentRule, charter: CompiledCharter): Com
       const result = check(text, facts, env);
       if (env.silent !== true) {
         if (results.size >= MEMO_LIMIT) results.clear();
-        results.set(text, { name, subject, mobile, locale: env.locale, version, result: shared(result) });
+        results.set(text, { name, subject, mobile, locale: env.locale, version, result: sharedResult(result) });
       }
       return result;
     },
@@ -89,15 +89,6 @@ interface LastContent {
 }
 
 const DEFAULT_KEYWORDS: readonly string[] = Object.freeze(['STOP']);
-
-/** The result with its reasons and their facts frozen, to be given to many decisions. */
-function shared(result: RuleResult): RuleResult {
-  for (const reason of result.reasons ?? []) {
-    Object.freeze(reason.facts);
-    Object.freeze(reason);
-  }
-  return result;
-}
 
 // A mailing's text is the same for every recipient: normalised, searched and counted once.
 const MEMO_LIMIT = 64;

@@ -1,5 +1,6 @@
 import type { Locale, Rule } from '../../charter/schema.js';
 import type { CompiledCharter } from '../compile.js';
+import { freezeReasons } from '../reasons.js';
 import { compileSelector, matches, mismatchedFields, type CompiledSelector, type SelectorField } from '../selector.js';
 import type { SendFacts } from '../send-facts.js';
 import type { QuotaStatus, Reason, RuleCheck, UsageView } from '../types.js';
@@ -88,6 +89,12 @@ export function scopeEnd(scope: RuleScope, facts: SendFacts, charter: CompiledCh
 /** Whether the rule's scope can end with time: `inForce.to`, `when.phases` or `unless.phases`. */
 export function boundedInTime(scope: RuleScope): boolean {
   return Number.isFinite(scope.to) || scope.when?.phases !== undefined || scope.unless?.phases !== undefined;
+}
+
+/** The result, its reasons and their facts frozen: a kept result, given to many decisions. */
+export function sharedResult(result: RuleResult): RuleResult {
+  freezeReasons(result.reasons);
+  return Object.isFrozen(result) ? result : Object.freeze(result);
 }
 
 /** The result of a rule that does not select the send. */

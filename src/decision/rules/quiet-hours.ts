@@ -7,7 +7,7 @@ import { minuteKey } from '../time-key.js';
 import { iso, localDateTime } from '../local-format.js';
 import { messagesVersion, ruleReason } from '../reasons.js';
 import type { SendFacts } from '../send-facts.js';
-import { applies, compileScope, NOT_APPLICABLE, PASS, ruleResult, type EvalEnv, type RuleResult } from './evaluator.js';
+import { applies, compileScope, NOT_APPLICABLE, PASS, ruleResult, type EvalEnv, type RuleResult, sharedResult } from './evaluator.js';
 
 /** Quiet hours allow sends only inside windows of the recipient's local time. */
 export function compileQuietHours(rule: QuietHoursRule, charter: CompiledCharter): CompiledRule {
@@ -47,7 +47,7 @@ export function compileQuietHours(rule: QuietHoursRule, charter: CompiledCharter
       }
       if (atNow === undefined) answers.set(at, (atNow = new Map()));
       if (!atNow.has(key)) answersKept++;
-      atNow.set(key, { silent: env.silent, locale: env.locale, version, result: shared(result) });
+      atNow.set(key, { silent: env.silent, locale: env.locale, version, result: sharedResult(result) });
       return result;
     },
   };
@@ -75,15 +75,6 @@ interface Answer {
 
 /** How many (instant, zones) answers a rule keeps before starting afresh. */
 const MAX_ANSWERS = 4096;
-
-/** The result, its reasons and their facts frozen: it is given to many decisions. */
-function shared(result: RuleResult): RuleResult {
-  for (const reason of result.reasons ?? []) {
-    Object.freeze(reason.facts);
-    Object.freeze(reason);
-  }
-  return Object.isFrozen(result) ? result : Object.freeze(result);
-}
 
 /**
  * The zones the recipient may be in: theirs when the CRM knows it, else those of their
