@@ -4,10 +4,10 @@ import { describe, expect, it } from 'vitest';
 import { checkPlan, checkPlanSync, planSchema, PlanError } from '../../src/index.js';
 import { charter } from '../../examples/paris-2013/charter.js';
 import { isPlan } from '../../src/plan/plan-shape.js';
-import { nameArb, textArb, validMessageArb, validRecipientArb } from '../input-arbitraries.js';
+import { applyEdit, nameArb, ODD_VALUES, pathsOf, textArb, validMessageArb, validRecipientArb } from '../input-arbitraries.js';
 
 type Json = Record<string, unknown>;
-type Path = (string | number)[];
+
 
 // What a send's `at` may be: local or with an offset, with or without seconds and fraction.
 const validAtArb = fc
@@ -45,19 +45,7 @@ class Sender {
 /** Values that are almost right somewhere: wrong types, empty strings, near-miss times, objects that are not plain… */
 const replacementArb: fc.Arbitrary<unknown> = fc.oneof(
   fc.constantFrom<unknown>(
-    '',
-    ' ',
-    'x',
-    0,
-    null,
-    undefined,
-    true,
-    {},
-    [],
-    ['a'],
-    ['', 'a'],
-    [undefined],
-    [null],
+    ...ODD_VALUES,
     { audience: 'a' },
     { audience: '' },
     { audience: 'a', extra: 1 },
@@ -108,49 +96,13 @@ const mutationArb: fc.Arbitrary<Mutation> = fc.record({
   prototype: prototypeArb,
 });
 
-/** Every path of the value: the root, then each property and element at any depth. */
-function pathsOf(value: unknown, path: Path = []): Path[] {
-  const paths: Path[] = [path];
-  if (Array.isArray(value)) value.forEach((item, index) => paths.push(...pathsOf(item, [...path, index])));
-  else if (typeof value === 'object' && value !== null && Object.getPrototypeOf(value) === Object.prototype) {
-    for (const key of Object.keys(value)) paths.push(...pathsOf((value as Json)[key], [...path, key]));
-  }
-  return paths;
-}
-
-/** Writes an own, enumerable property, even `__proto__`. */
-function put(target: object, key: string | number, value: unknown): void {
-  Object.defineProperty(target, key, { value, enumerable: true, writable: true, configurable: true });
-}
-
 function mutate(root: Json, mutation: Mutation): unknown {
   const paths = pathsOf(root);
   const path = paths[mutation.at % paths.length]!;
-  let parent: unknown = root;
-  for (const segment of path.slice(0, -1)) parent = (parent as Json)[segment];
-  const target = path.length === 0 ? root : (parent as Json)[path[path.length - 1]!];
-  if (mutation.op === 'prototype') {
-    if (typeof target === 'object' && target !== null && !Array.isArray(target)) Object.setPrototypeOf(target, mutation.prototype());
-    return root;
-  }
-  if (path.length === 0) {
-    if (mutation.op === 'set') return mutation.value;
-    if (mutation.op === 'add') put(root, mutation.key, mutation.value);
-    return root;
-  }
-  const last = path[path.length - 1]!;
-  if (mutation.op === 'delete') {
-    if (Array.isArray(parent)) parent.splice(Number(last), 1);
-    else delete (parent as Json)[last];
-  } else if (mutation.op === 'set') {
-    put(parent as object, last, mutation.value);
-  } else if (typeof target === 'object' && target !== null && !Array.isArray(target)) {
-    put(target, mutation.key, mutation.value);
-  } else if (Array.isArray(target)) {
-    target.push(mutation.value);
-  } else {
-    put(parent as object, last, mutation.value);
-  }
+  if (mutation.op !== 'prototype') return applyEdit(root, path, { op: mutation.op, key: mutation.key, value: mutation.value });
+  let target: unknown = root;
+  for (const segment of path) target = (target as Json)[segment];
+  if (typeof target === 'object' && target !== null && !Array.isArray(target)) Object.setPrototypeOf(target, mutation.prototype());
   return root;
 }
 
