@@ -5,7 +5,6 @@ import { builtinReason } from './reasons.js';
 import type { EvalEnv, RuleResult } from './rules/evaluator.js';
 import { PASS, ruleResult } from './rules/evaluator.js';
 import type { SendFacts } from './send-facts.js';
-import { parseInstant } from '../time/instant-text.js';
 
 /** A check that runs on every send whatever the charter says; it cites the law, not the charter. */
 export interface BuiltinCheck {
@@ -50,10 +49,16 @@ const optOut: BuiltinCheck = {
     const state = facts.consent();
     const at = state.optedOutAt;
     if (at === -Infinity || state.granted) return PASS;
-    const record = (facts.recipient.optOuts ?? []).find(
-      (entry) => (entry.channel === facts.channel || entry.channel === 'all') && parseInstant(entry.at) === at,
-    );
-    const details = { channel: record?.channel ?? facts.channel, at: localDateTime(at, env.charter.timezone) };
+    // The record that opted out: its instant, read with the recipient, is `at`.
+    const { optOuts = [], optOutTimes } = facts.recipient;
+    let channel = facts.channel;
+    for (let i = 0; i < optOuts.length; i++) {
+      if (optOutTimes[i] === at && (optOuts[i]!.channel === facts.channel || optOuts[i]!.channel === 'all')) {
+        channel = optOuts[i]!.channel;
+        break;
+      }
+    }
+    const details = { channel, at: localDateTime(at, env.charter.timezone) };
     return ruleResult('fail', [builtinReason('OPTED_OUT', 'deny', details, env)]);
   },
 };

@@ -85,7 +85,7 @@ export interface CompiledCharter {
   readonly audienceLists: ReadonlyMap<string, readonly string[]>;
   /** `{ ok: true, compiled: this }`, as `compileCharter` returns it: one object, not one per decision. */
   readonly found: { readonly ok: true; readonly compiled: CompiledCharter };
-  /** What the default policy said about sends no permit applies to, by what it read (can-send.ts). */
+  /** What the default policy said about sends no permit applies to, by what it read (unlisted.ts). */
   readonly unlistedAnswers: { version: number; size: number; readonly roots: Map<string, Map<number, unknown>> };
 }
 
@@ -187,9 +187,8 @@ function build(charter: Charter): CompiledCharter {
   // Rules compile against the charter they belong to, so the object exists before its rules.
   const rules: CompiledRule[] = [];
   const ruleChecks: CheckRecords[] = [];
-  const namedChannels = new Set(charter.rules.flatMap((rule) => rule.when?.channels ?? []));
   const selectsOn = (channel: string | undefined) => charter.rules.map((rule) => rule.when?.channels === undefined || (channel !== undefined && rule.when.channels.includes(channel)));
-  const rulesFor = new Map([...namedChannels].map((channel) => [channel, Object.freeze(selectsOn(channel))] as const));
+  const rulesFor = new Map([...partial.mentionedChannels].map((channel) => [channel, Object.freeze(selectsOn(channel))] as const));
   const boundaries = [...phases.values()].flatMap((range) => [range.from, range.to]);
   for (const rule of charter.rules) {
     if (rule.inForce?.from !== undefined) boundaries.push(instant(rule.inForce.from));

@@ -189,7 +189,8 @@ function recordTime(value: unknown, withSource: boolean): number | undefined {
   return hasChannel && !Number.isNaN(time) ? time : undefined;
 }
 
-function isName(value: unknown): value is string {
+/** Whether `value` is a non-empty string, as names in inputs are. */
+export function isName(value: unknown): value is string {
   return typeof value === 'string' && value.length > 0;
 }
 

@@ -5,7 +5,7 @@ import { didYouMean } from '../util/closest.js';
 import { parseInstant } from '../time/instant-text.js';
 import { isValidTimeZone } from '../time/zoned-time.js';
 import type { CompiledCharter } from './compile.js';
-import { readRecipient, rememberView, type RecipientView } from './recipient-view.js';
+import { isName, readRecipient, rememberView, type RecipientView } from './recipient-view.js';
 import { messageSchema, recipientSchema, type Message, type Recipient } from './inputs.js';
 
 /** One problem with the input of a decision. */
@@ -158,10 +158,6 @@ function isRecord(value: unknown, known: (key: string) => boolean): value is Rec
   // for-in with an own-property check visits what Object.keys lists, without allocating its array.
   for (const key in value) if (!known(key) && Object.hasOwn(value, key)) return false;
   return true;
-}
-
-function isName(value: unknown): value is string {
-  return typeof value === 'string' && value.length > 0;
 }
 
 function isOptionalName(value: unknown): boolean {

@@ -1,6 +1,5 @@
 import type { ContentRule } from '../../charter/schema.js';
 import { countSmsSegments } from '../../contact/sms-segments.js';
-import { memoize } from '../../util/memoize.js';
 import type { CompiledCharter, CompiledRule } from '../compile.js';
 import { messagesVersion, ruleReason } from '../reasons.js';
 import type { Reason } from '../types.js';
@@ -18,7 +17,6 @@ export function compileContent(rule: ContentRule, charter: CompiledCharter): Com
     'iu',
   );
   const phrases = (rule.forbiddenPhrases ?? []).map((phrase) => ({ phrase, folded: fold(phrase) }));
-  const hasKeyword = memoize((text: string) => keyword.test(text.normalize('NFC')), MEMO_LIMIT);
   // A mailing's deliveries all read the same text, name and subject: results are kept per
   // text (their reasons frozen and shared) and given again while what they read is the same.
   const results = new Map<string, LastContent>();
@@ -55,21 +53,21 @@ export function compileContent(rule: ContentRule, charter: CompiledCharter): Com
     if (rule.senderIdentification === true) {
       const name = facts.message.sender.name;
       if (name === undefined) fail('CONTENT_MISSING_SENDER', {});
-      else if (!folded(text).includes(folded(name))) fail('CONTENT_MISSING_SENDER', { senderName: name });
+      else if (!fold(text).includes(fold(name))) fail('CONTENT_MISSING_SENDER', { senderName: name });
     }
-    if (rule.optOutInstruction === true && !hasKeyword(text)) fail('CONTENT_MISSING_OPT_OUT', { keywords });
+    if (rule.optOutInstruction === true && !keyword.test(text.normalize('NFC'))) fail('CONTENT_MISSING_OPT_OUT', { keywords });
     if (rule.maxSmsSegments !== undefined && charter.channels.get(facts.channel) === 'mobile') {
-      const length = segments(text);
+      const length = countSmsSegments(text);
       if (length.segments > rule.maxSmsSegments) {
         fail('CONTENT_TOO_LONG', { segments: length.segments, encoding: length.encoding, max: rule.maxSmsSegments });
       }
     }
     if (rule.maxLength !== undefined) {
-      const length = lengths(text);
+      const length = codePoints(text);
       if (length > rule.maxLength) fail('CONTENT_TOO_LONG', { length, max: rule.maxLength });
     }
     if (phrases.length > 0) {
-      const haystack = folded(`${facts.message.content?.subject ?? ''}\n${text}`);
+      const haystack = fold(`${facts.message.content?.subject ?? ''}\n${text}`);
       for (const { phrase, folded: needle } of phrases) {
         if (haystack.includes(needle)) fail('CONTENT_FORBIDDEN_PHRASE', { phrase });
       }
@@ -90,11 +88,8 @@ interface LastContent {
 
 const DEFAULT_KEYWORDS: readonly string[] = Object.freeze(['STOP']);
 
-// A mailing's text is the same for every recipient: normalised, searched and counted once.
+// How many texts' results a rule keeps: a campaign's mailings, not its recipients.
 const MEMO_LIMIT = 64;
-const folded = memoize(fold, MEMO_LIMIT);
-const segments = memoize(countSmsSegments, MEMO_LIMIT);
-const lengths = memoize(codePoints, MEMO_LIMIT);
 
 /** Case- and spacing-insensitive form for phrase matching. */
 function fold(text: string): string {

@@ -14,9 +14,10 @@ export function compileQuietHours(rule: QuietHoursRule, charter: CompiledCharter
   const scope = compileScope(rule, charter);
   const windows = compileWeeklyWindows(rule);
   const failing = rule.effect === 'review' ? 'review' : 'fail';
-  // Recipients in the same zones at the same instant get the same answer: a campaign's sends
-  // share a few zones and, in a plan or a batch, their instant. Kept per instant, then per
-  // zone (or list of zones), in maps dropped whole when full; their reasons frozen and shared.
+  // Recipients in the same zones in the same minute get the same answer: a campaign's sends
+  // share a few zones and, in a plan or a batch, their minute. Kept per minute (see
+  // minuteKey), then per zone (or list of zones), in maps dropped whole when full; their
+  // reasons frozen and shared.
   const answers = new Map<number, Map<string | readonly string[], Answer>>();
   let answersKept = 0;
   return {
@@ -73,7 +74,7 @@ interface Answer {
   readonly result: RuleResult;
 }
 
-/** How many (instant, zones) answers a rule keeps before starting afresh. */
+/** How many (minute, zones) answers a rule keeps before starting afresh. */
 const MAX_ANSWERS = 4096;
 
 /**
