@@ -34,11 +34,6 @@ export class ContactKeys {
     this.hasher = createHmac(secret);
   }
 
-  /** The keyed hash of a normalised contact such as `tel:+33612345678`. */
-  hash(contact: string): string {
-    return this.hasher.hash(contact);
-  }
-
   /**
    * The normalised phone of a recipient, hashed; undefined when absent or invalid. `shared`:
    * parse through the cache decisions read too (when the send goes to this number), rather

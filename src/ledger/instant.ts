@@ -1,4 +1,4 @@
-import { isInstant } from '../decision/validate-input.js';
+import { parseInstant } from '../time/instant-text.js';
 import { memoize } from '../util/memoize.js';
 
 /**
@@ -10,7 +10,7 @@ import { memoize } from '../util/memoize.js';
  */
 export function readInstant(value: Date | string | number | undefined): number | undefined {
   if (value === undefined) return Date.now();
-  const time = value instanceof Date ? value.getTime() : typeof value === 'number' ? value : typeof value === 'string' && isInstant(value) ? Date.parse(value) : Number.NaN;
+  const time = value instanceof Date ? value.getTime() : typeof value === 'number' ? value : typeof value === 'string' ? parseInstant(value) : Number.NaN;
   // The range of a JavaScript Date: beyond it no ISO string can be written for the audit log.
   return Number.isFinite(time) && Math.abs(time) <= 8.64e15 ? time : undefined;
 }

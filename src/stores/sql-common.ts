@@ -1,9 +1,6 @@
 /** Helpers the SQL stores share: how events and unit rows travel to and from tables. */
 import { CharterguardError, type AuditEvent, type CounterUsage, type ExpiredReservation } from 'charterguard';
 
-/** Before any instant: the `since` of a counter that is not a rolling window. */
-export const ALL_TIME = Number.MIN_SAFE_INTEGER;
-
 /** An event as stored: its JSON without `seq`, which the table assigns. */
 export function encodeEvent(event: AuditEvent): string {
   const { seq: _, ...rest } = event;

@@ -115,18 +115,6 @@ export class SqliteCounters {
     return row?.cid;
   }
 
-  /** The id of a counter, its row created if needed (inside a write transaction). */
-  ensure(ruleId: string, key: string): number {
-    const found = this.find(ruleId, key);
-    if (found !== undefined) return found;
-    return (this.sql(this.q.create).get(ruleId, key, textHash(counterText(ruleId, key))) as { cid: number }).cid;
-  }
-
-  /** Adds `units` units of `messageId` to the running sum of counter `cid`. */
-  add(cid: number, messageId: string, units: number): void {
-    this.sql(this.q.add).run(cid, messageId, units);
-  }
-
   /** Deletes a reservation's units and takes them off the running sums. */
   remove(rid: number, messageId: string): void {
     const q = this.q;
@@ -153,8 +141,6 @@ function queries(t: SqliteTables) {
     dueUnits: `SELECT u.cid AS cid, r.message_id AS message, count(*) AS n FROM ${t.reservations} r JOIN ${t.units} u ON u.rid = r.rid
       WHERE r.state = 'pending' AND r.expires_at <= ? GROUP BY u.cid, r.message_id`,
     find: `SELECT cid FROM ${t.counters} WHERE key_hash = ? AND rule_id = ? AND key = ?`,
-    create: `INSERT INTO ${t.counters} (rule_id, key, key_hash) VALUES (?, ?, ?) RETURNING cid`,
-    add: `INSERT INTO ${t.counterMailings} (cid, message_id, units) VALUES (?, ?, ?) ON CONFLICT (cid, message_id) DO UPDATE SET units = units + excluded.units`,
     held: `SELECT cid, count(*) AS n FROM ${t.units} WHERE rid = ? GROUP BY cid`,
     subtract: `UPDATE ${t.counterMailings} SET units = units - ? WHERE cid = ? AND message_id = ?`,
     dropEmpty: `DELETE FROM ${t.counterMailings} WHERE cid = ? AND message_id = ? AND units <= 0`,
