@@ -64,7 +64,7 @@ export function readRecipient(value: unknown): RecipientView | undefined {
 const KNOWN = new Set(['id', 'phone', 'email', 'country', 'timezone', 'audiences', 'source', 'relationship', 'consents', 'optOuts']);
 
 /** Whether `value` is a plain object (its own fields are all there is to read). */
-function isPlain(value: object): boolean {
+export function isPlain(value: object): boolean {
   const prototype: unknown = Object.getPrototypeOf(value);
   return prototype === Object.prototype || prototype === null;
 }
@@ -194,7 +194,8 @@ export function isName(value: unknown): value is string {
   return typeof value === 'string' && value.length > 0;
 }
 
-function isNames(value: unknown): value is readonly string[] {
+/** Whether `value` is an array of names, holes of sparse arrays included (as refused). */
+export function isNames(value: unknown): value is readonly string[] {
   if (!Array.isArray(value)) return false;
   for (let index = 0; index < value.length; index++) if (!isName(value[index])) return false;
   return true;

@@ -164,6 +164,7 @@ function isOptionalName(value: unknown): boolean {
   return value === undefined || isName(value);
 }
 
-function isOptionalString(value: unknown): boolean {
+/** Whether `value` is absent or a string. */
+export function isOptionalString(value: unknown): boolean {
   return value === undefined || typeof value === 'string';
 }

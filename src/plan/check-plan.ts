@@ -84,8 +84,9 @@ function replay(sends: readonly ResolvedSend[], recipients: readonly Recipient[]
   const usage = new PlanUsage(options.usage);
   // Which recipients (by position in the plan) each mailing (by id) already reached.
   const delivered = new Map<string, Uint8Array>();
-  // The plan's recipients are its own parsed copies: each is checked once, not once per send,
-  // and its contact points and records are read once, however many numbers the plan holds.
+  // The plan's recipients (the caller's objects, read while the replay runs, synchronously):
+  // each is checked once, not once per send, and its contact points and records are read
+  // once, however many numbers the plan holds.
   const recipientStates: ({ readonly issues: readonly InputIssue[]; readonly memo: RecipientMemo } | undefined)[] = new Array(recipientCount);
   const violations: PlanViolation[] = [];
   const reasons = new ReasonPool();

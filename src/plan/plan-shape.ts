@@ -1,5 +1,6 @@
 import type * as z from 'zod';
-import { isMessage, isRecipient } from '../decision/validate-input.js';
+import { isName, isNames, isPlain } from '../decision/recipient-view.js';
+import { isMessage, isOptionalString, isRecipient } from '../decision/validate-input.js';
 import { LOCAL_OR_INSTANT, type planSchema } from './plan-schema.js';
 
 /** A plan as `planSchema` accepts it. */
@@ -37,10 +38,7 @@ function isSend(value: unknown): boolean {
   const at = value['at'];
   if (typeof at !== 'string' || !LOCAL_OR_INSTANT.test(at) || !isPlainMessage(value['message'])) return false;
   const to = value['to'];
-  if (Array.isArray(to)) {
-    for (let index = 0; index < to.length; index++) if (!isName(to[index])) return false;
-    return true;
-  }
+  if (Array.isArray(to)) return isNames(to);
   return isPlainRecord(to, AUDIENCE_KEYS) && isName(to['audience']);
 }
 
@@ -57,12 +55,6 @@ function isPlainRecipient(value: unknown): boolean {
   return true;
 }
 
-/** An object whose keys zod lists (for…in) are its own: a plain object or one without prototype. */
-function isPlain(value: object): boolean {
-  const prototype = Object.getPrototypeOf(value) as unknown;
-  return prototype === Object.prototype || prototype === null;
-}
-
 function isPlainRecord(value: unknown, keys: ReadonlySet<string>): value is Record<string, unknown> {
   if (typeof value !== 'object' || value === null || Array.isArray(value) || !isPlain(value)) return false;
   for (const key in value) if (!keys.has(key)) return false;
@@ -72,12 +64,4 @@ function isPlainRecord(value: unknown, keys: ReadonlySet<string>): value is Reco
 function plainObjectsOwnTheirKeys(): boolean {
   for (const key in {}) if (key !== undefined) return false;
   return true;
-}
-
-function isName(value: unknown): value is string {
-  return typeof value === 'string' && value.length > 0;
-}
-
-function isOptionalString(value: unknown): boolean {
-  return value === undefined || typeof value === 'string';
 }

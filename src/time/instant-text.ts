@@ -1,4 +1,5 @@
 import { daysFromCivil } from './civil-days.js';
+import { daysInMonth } from './zoned-time.js';
 
 const DAY = 86_400_000;
 
@@ -56,8 +57,7 @@ export function parseInstant(text: string): number {
     offset = (sign === 0x2b ? 1 : -1) * (hours * 60 + minutes) * 60_000;
   }
   const days = daysFromCivil(year, month, day);
-  // The day exists when it is not past the month's end: the next month's first day comes later.
-  if (day > 28 && daysFromCivil(month === 12 ? year + 1 : year, month === 12 ? 1 : month + 1, 1) - days <= 0) return Number.NaN;
+  if (day > 28 && day > daysInMonth(year, month)) return Number.NaN;
   return days * DAY + ((hour * 60 + minute) * 60 + second) * 1000 + millis - offset;
 }
 

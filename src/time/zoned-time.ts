@@ -18,13 +18,19 @@ const SECOND = 1000;
 const MINUTE = 60_000;
 const DAY = 86_400_000;
 const BUCKET = 15 * MINUTE;
-// 4096 buckets per zone: eleven years of days, about 200 KB per zone at most.
+// 4096 buckets per zone and size: eleven years of days, six weeks of quarter-hours.
 const MAX_BUCKETS_PER_ZONE = 4096;
 const MAX_ZONES = 1024;
 const SEEN_ONCE = Number.POSITIVE_INFINITY;
 
 const formatters = new Map<string, Intl.DateTimeFormat>();
-const offsetCache = new Map<string, Map<number, number>>();
+const offsetCache = new Map<string, ZoneCaches>();
+
+/** A zone's cached offsets, by UTC day and by quarter-hour. */
+interface ZoneCaches {
+  readonly days: Map<number, number>;
+  readonly quarters: Map<number, number>;
+}
 
 /**
  * Whether `timeZone` is an IANA zone name this runtime knows.
@@ -82,39 +88,45 @@ export function daysInMonth(year: number, month: number): number {
 
 /**
  * The zone's offset from UTC at `instant`, in milliseconds (east positive, whole seconds).
- * Served from a bounded per-zone cache of buckets (a UTC day from 1970 on, a quarter of an
- * hour before), so repeated reads in the same day cost a map look-up instead of an
- * `Intl.DateTimeFormat#formatToParts` call: a campaign's dates (consents, opt-outs, sends)
- * fall on a few hundred days.
+ * Served from bounded per-zone caches: UTC days from 1970 on, so repeated reads in the same
+ * day cost a map look-up instead of an `Intl.DateTimeFormat#formatToParts` call (a campaign's
+ * dates fall on a few hundred days); quarter-hours before 1970 and on a day the offset
+ * changes, so only the quarter-hour holding the change asks `Intl` every time.
  *
  * @param instant - epoch milliseconds.
  * @param timeZone - an IANA zone name; an unknown one throws a `RangeError`.
  * @returns the offset, such that the wall clock reads `instant + offset` as if in UTC.
  */
 export function offsetAt(instant: number, timeZone: string): number {
-  const zoneCache = offsetCache.get(timeZone) ?? newZoneCache(timeZone);
-  // Days are keys 0, 1, 2…; quarter-hours before 1970 are negative keys: the two never meet.
-  const size = instant >= 0 ? DAY : BUCKET;
-  const bucket = Math.floor(instant / size);
-  const cached = zoneCache.get(bucket);
-  if (cached !== undefined && cached !== SEEN_ONCE) {
-    // NaN marks a bucket holding a transition (or an offset in seconds, before 1972): ask Intl each time.
-    return Number.isNaN(cached) ? intlOffset(instant, timeZone) : cached;
+  const caches = offsetCache.get(timeZone) ?? newZoneCache(timeZone);
+  // Since 1970 transitions never come twice in a day (nextOffsetChange relies on it too).
+  if (instant >= 0) {
+    const offset = bucketOffset(caches.days, DAY, instant, timeZone);
+    if (!Number.isNaN(offset)) return offset;
   }
+  const offset = bucketOffset(caches.quarters, BUCKET, instant, timeZone);
+  // NaN marks a quarter-hour holding a transition (or an offset in seconds, before 1972).
+  return Number.isNaN(offset) ? intlOffset(instant, timeZone) : offset;
+}
+
+/** The offset at `instant` from a cache of buckets of `size`: NaN when its bucket holds a change. */
+function bucketOffset(cache: Map<number, number>, size: number, instant: number, timeZone: string): number {
+  const bucket = Math.floor(instant / size);
+  const cached = cache.get(bucket);
+  if (cached !== undefined && cached !== SEEN_ONCE) return cached;
   // Dropping the whole map when full is O(1) amortised; evicting the oldest key one by one is not in V8.
-  if (zoneCache.size >= MAX_BUCKETS_PER_ZONE) zoneCache.clear();
+  if (cache.size >= MAX_BUCKETS_PER_ZONE) cache.clear();
   if (cached === undefined) {
     // A one-off read costs one Intl call, as without a cache; a second read of the bucket caches it.
-    zoneCache.set(bucket, SEEN_ONCE);
+    cache.set(bucket, SEEN_ONCE);
     return intlOffset(instant, timeZone);
   }
   const start = bucket * size;
   const first = intlOffset(start, timeZone);
-  // Transitions fall on whole seconds and, since 1970, never twice in a day (nextOffsetChange
-  // relies on it too); before, never twice in a quarter of an hour: equal ends mean a constant bucket.
+  // Transitions fall on whole seconds and never twice in a bucket: equal ends mean a constant bucket.
   const offset = first === intlOffset(start + size - SECOND, timeZone) ? first : Number.NaN;
-  zoneCache.set(bucket, offset);
-  return Number.isNaN(offset) ? intlOffset(instant, timeZone) : offset;
+  cache.set(bucket, offset);
+  return offset;
 }
 
 /**
@@ -228,12 +240,12 @@ function formatterFor(timeZone: string): Intl.DateTimeFormat {
   return formatter;
 }
 
-function newZoneCache(timeZone: string): Map<number, number> {
+function newZoneCache(timeZone: string): ZoneCaches {
   formatterFor(timeZone); // throws RangeError for an unknown zone before anything is cached
   if (offsetCache.size >= MAX_ZONES) offsetCache.clear();
-  const zoneCache = new Map<number, number>();
-  offsetCache.set(timeZone, zoneCache);
-  return zoneCache;
+  const caches: ZoneCaches = { days: new Map(), quarters: new Map() };
+  offsetCache.set(timeZone, caches);
+  return caches;
 }
 
 /** The offset straight from Intl, uncached: the wall clock read as UTC, minus the instant. */
