@@ -18,6 +18,19 @@ function contactDenied(code: ContactCode, details: Record<string, unknown>, env:
   return ruleResult('fail', [builtinReason(code, 'deny', details, env)]);
 }
 
+/**
+ * A contact point missing or invalid for the channel: the same refusal for every send alike,
+ * kept (`problem` is one of a few codes, never what the recipient's field holds).
+ */
+function contactMissing(code: 'NO_CONTACT' | 'INVALID_CONTACT', channel: string, field: 'email' | 'phone', problem: string | undefined, env: EvalEnv): RuleResult {
+  const shared = env.charter.sharedResults;
+  // The field is the channel's (email or a phone number): the channel and the problem say it all.
+  const known = shared.get(env, code, channel, problem);
+  if (known !== undefined) return known;
+  const details: Record<string, unknown> = problem === undefined ? { channel, field } : { channel, field, problem };
+  return shared.keep(env, code, channel, problem, contactDenied(code, details, env));
+}
+
 /** The contact point exists and is valid for the channel (SMS needs a mobile number). */
 const contact: BuiltinCheck = {
   id: 'builtin:contact',
@@ -29,12 +42,12 @@ const contact: BuiltinCheck = {
       const raw = facts.recipient.email;
       if (raw !== undefined && isPlainAddress(raw)) return PASS;
       const email = facts.email();
-      if (email === undefined) return contactDenied('NO_CONTACT', { channel: facts.channel, field: 'email' }, env);
-      return email.ok ? PASS : contactDenied('INVALID_CONTACT', { channel: facts.channel, field: 'email', problem: email.reason }, env);
+      if (email === undefined) return contactMissing('NO_CONTACT', facts.channel, 'email', undefined, env);
+      return email.ok ? PASS : contactMissing('INVALID_CONTACT', facts.channel, 'email', email.reason, env);
     }
     const phone = facts.phone();
-    if (phone === undefined) return contactDenied('NO_CONTACT', { channel: facts.channel, field: 'phone' }, env);
-    if (!phone.ok) return contactDenied('INVALID_CONTACT', { channel: facts.channel, field: 'phone', problem: phone.reason }, env);
+    if (phone === undefined) return contactMissing('NO_CONTACT', facts.channel, 'phone', undefined, env);
+    if (!phone.ok) return contactMissing('INVALID_CONTACT', facts.channel, 'phone', phone.reason, env);
     if (kind === 'mobile' && !phone.canReceiveSms) {
       return contactDenied('NOT_A_MOBILE', { channel: facts.channel, masked: maskPhone(phone.e164), type: phone.type ?? 'UNKNOWN' }, env);
     }
@@ -69,8 +82,12 @@ const audience: BuiltinCheck = {
   evaluate(facts, env) {
     const target = facts.message.audience;
     if (target === undefined || (facts.recipient.audiences ?? []).includes(target)) return PASS;
+    // Every recipient outside the audience gets the same refusal: kept per audience.
+    const shared = env.charter.sharedResults;
+    const known = shared.get(env, 'NOT_IN_AUDIENCE', target, undefined);
+    if (known !== undefined) return known;
     const details = { audience: target, audienceLabel: env.charter.labels.audiences.get(target) ?? target };
-    return ruleResult('fail', [builtinReason('NOT_IN_AUDIENCE', 'deny', details, env)]);
+    return shared.keep(env, 'NOT_IN_AUDIENCE', target, undefined, ruleResult('fail', [builtinReason('NOT_IN_AUDIENCE', 'deny', details, env)]));
   },
 };
 

@@ -6,6 +6,7 @@ import { localToInstant, parseLocalDateTime } from '../time/zoned-time.js';
 import { boundedInTime, compileScope, ruleResult, scopeEnd, type EvalEnv, type RuleResult, type RuleScope } from './rules/evaluator.js';
 import { compileRule } from './rules/index.js';
 import type { SendFacts } from './send-facts.js';
+import { SharedResults } from './shared-results.js';
 import type { QuotaQuery, Reason, RuleCheck } from './types.js';
 
 /** The contact point a channel needs. */
@@ -87,6 +88,8 @@ export interface CompiledCharter {
   readonly found: { readonly ok: true; readonly compiled: CompiledCharter };
   /** What the default policy said about sends no permit applies to, by what it read (unlisted.ts). */
   readonly unlistedAnswers: { version: number; size: number; readonly roots: Map<string, Map<number, unknown>> };
+  /** Refusals many sends give alike, kept frozen and shared (shared-results.ts). */
+  readonly sharedResults: SharedResults;
 }
 
 const BUILTIN_CONTACT: Record<(typeof BUILTIN_CHANNELS)[number], ContactKind> = {
@@ -183,6 +186,7 @@ function build(charter: Charter): CompiledCharter {
     instant,
     audienceLists: new Map(Object.keys(charter.audiences).map((name) => [name, Object.freeze([name])] as const)),
     unlistedAnswers: { version: 0, size: 0, roots: new Map<string, Map<number, unknown>>() },
+    sharedResults: new SharedResults(),
   };
   // Rules compile against the charter they belong to, so the object exists before its rules.
   const rules: CompiledRule[] = [];

@@ -243,3 +243,56 @@ describe('every built-in check', () => {
     expect(decide(email({ audience: 'voters' }), person(), open).verdict).toBe('deny');
   });
 });
+
+describe('refusals many sends give alike', () => {
+  // No contact point, not in the audience, a forbidden source, consent missing: the same
+  // reason for every send alike, kept once per charter and language, frozen and shared.
+  const rules: Parameters<typeof charterWith>[0] = [
+    { id: 'no-federation', kind: 'forbid', article: 'Art. 5', when: { sources: ['federationFile'] } },
+    { id: 'sms-consent', kind: 'consent', article: 'Art. 6', when: { channels: ['sms'] } },
+  ];
+  const shared = charterWith(rules);
+
+  it('are one frozen object for sends alike, equal to what a fresh charter renders', () => {
+    const cases: [Message, Partial<Recipient>, string][] = [
+      [sms(), { phone: undefined }, 'NO_CONTACT'],
+      [email(), { email: 'no at sign' }, 'INVALID_CONTACT'],
+      [email({ audience: 'voters' }), {}, 'NOT_IN_AUDIENCE'],
+      [email(), { source: 'federationFile' }, 'FORBIDDEN_SOURCE'],
+      [sms(), {}, 'CONSENT_MISSING'],
+    ];
+    for (const [message, patch, code] of cases) {
+      const first = decide(message, person({ id: 'r1', ...patch }), shared).reasons.find((reason) => reason.code === code)!;
+      const second = decide(message, person({ id: 'r2', email: 'other@example.org', phone: '07 11 22 33 44', ...patch }), shared).reasons.find((reason) => reason.code === code)!;
+      expect(second, code).toBe(first);
+      expect(Object.isFrozen(first) && Object.isFrozen(first.facts), code).toBe(true);
+      // What is kept says what a charter compiled afresh would say.
+      const fresh = decide(message, person({ id: 'r3', ...patch }), charterWith(rules)).reasons.find((reason) => reason.code === code);
+      expect(fresh, code).toEqual(first);
+    }
+  });
+
+  it('are told apart by everything their facts say', () => {
+    const reasonOf = (message: Message, patch: Partial<Recipient>, locale: 'fr' | 'en' = 'en') =>
+      canSend(message, person(patch), { charter: shared, now: NOW, locale }).reasons[0]!;
+    expect(reasonOf(sms(), { phone: undefined }).facts).toEqual({ channel: 'sms', field: 'phone' });
+    expect(reasonOf(email(), { email: undefined }).facts).toEqual({ channel: 'email', field: 'email' });
+    expect(reasonOf(email(), { email: 'no at sign' }).facts).toMatchObject({ channel: 'email', problem: expect.any(String) });
+    expect(reasonOf(email(), { email: 'jean@localhost' }).facts).toMatchObject({ problem: 'invalid_domain' });
+    expect(reasonOf(email({ audience: 'voters' }), {}).facts).toMatchObject({ audience: 'voters' });
+    expect(reasonOf(email({ audience: 'members' }), { audiences: ['voters'] }).facts).toMatchObject({ audience: 'members' });
+    expect(reasonOf(email(), { source: 'federationFile' }).facts).toMatchObject({ source: 'federationFile' });
+    expect(reasonOf(sms(), {}).facts).toEqual({ channel: 'sms' });
+    expect(reasonOf(sms(), { consents: [{ channel: 'sms', at: '2013-05-25T09:00:00+02:00' }] }).facts).toMatchObject({ channel: 'sms', grantedAt: '2013-05-25 09:00' });
+    expect(reasonOf(sms(), { phone: undefined }, 'fr').message).toBe(canSend(sms(), person({ phone: undefined }), { charter: charterWith(rules), now: NOW, locale: 'fr' }).reasons[0]!.message);
+    expect(reasonOf(sms(), { phone: undefined }, 'fr').message).not.toBe(reasonOf(sms(), { phone: undefined }).message);
+  });
+
+  it('are never mistaken for a rule that bears a reason code as its id', () => {
+    const odd = charterWith([{ id: 'NO_CONTACT', kind: 'consent', when: { channels: ['sms'] } }]);
+    const noPhone = decide(sms(), person({ phone: undefined }), odd);
+    const noConsent = decide(sms(), person(), odd);
+    expect(noPhone.reasons.map((reason) => reason.code)).toEqual(['NO_CONTACT', 'CONSENT_MISSING']);
+    expect(codes(noConsent)).toEqual(['CONSENT_MISSING']);
+  });
+});

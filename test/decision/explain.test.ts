@@ -187,6 +187,20 @@ describe('setDefaultMessages', () => {
     expect(decide('Réunion jeudi.').reasons[0]!.message).toBe(refused.reasons[0].message);
   });
 
+  it('reaches the refusals a charter keeps for sends alike, on the next decision', () => {
+    const charter = charterWith([]);
+    const noPhone = () => canSend(sms(), person({ phone: undefined }), { charter, now: CAMPAIGN }).reasons[0]!;
+    const before = noPhone();
+    expect(noPhone()).toBe(before);
+    try {
+      setDefaultMessages('en', { NO_CONTACT: 'No {field} ({channel}).' });
+      expect(noPhone().message).toBe('No phone (sms).');
+    } finally {
+      setDefaultMessages('en', { NO_CONTACT: undefined });
+    }
+    expect(noPhone().message).toBe(before.message);
+  });
+
   it('refuses unknown codes and languages', () => {
     expect(() => setDefaultMessages('en', { NOPE: 'x' } as never)).toThrow(CharterguardError);
     expect(() => setDefaultMessages('de' as never, { QUOTA_EXCEEDED: 'x' })).toThrow(CharterguardError);

@@ -20,9 +20,13 @@ export function compileConsent(rule: ConsentRule, charter: CompiledCharter): Com
       if (exempt !== undefined && matches(exempt, facts)) return PASS;
       const state = facts.consent();
       if (state.granted) return PASS;
+      // Most refusals say only the channel: kept per rule, channel and (rare) future grant.
+      const shared = charter.sharedResults;
+      const known = shared.get(env, rule, facts.channel, state.future);
+      if (known !== undefined) return known;
       const details: Record<string, unknown> = { channel: facts.channel };
       if (state.future !== undefined) details['grantedAt'] = localDateTime(state.future, charter.timezone);
-      return ruleResult(rule.effect === 'review' ? 'review' : 'fail', [ruleReason(rule, 'CONSENT_MISSING', rule.effect, details, env)]);
+      return shared.keep(env, rule, facts.channel, state.future, ruleResult(rule.effect === 'review' ? 'review' : 'fail', [ruleReason(rule, 'CONSENT_MISSING', rule.effect, details, env)]));
     },
   };
 }

@@ -16,20 +16,25 @@ export function compileForbid(rule: ForbidRule, charter: CompiledCharter): Compi
     grants: false,
     evaluate(facts, env) {
       if (!applies(scope, facts)) return NOT_APPLICABLE;
+      // A forbid's reason says only the source and when the scope ends: kept by those.
+      const end = bounded ? scopeEnd(scope, facts, charter) : Infinity;
+      const shared = charter.sharedResults;
+      const source = onSources ? facts.source : undefined;
+      const known = shared.get(env, rule, source, end);
+      if (known !== undefined) return known;
       const details: Record<string, unknown> = {};
       if (onSources && facts.source !== undefined) {
         details['source'] = facts.source;
         details['sourceLabel'] = charter.labels.sources.get(facts.source) ?? facts.source;
       }
       // A freeze (inForce with an end, or a phase) is lifted when its scope ends.
-      const end = bounded ? scopeEnd(scope, facts, charter) : Infinity;
       const ends = Number.isFinite(end);
       if (ends) {
         details['until'] = localDateTime(end, charter.timezone);
         details['untilAt'] = iso(end);
       }
       const reason = ruleReason(rule, onSources ? 'FORBIDDEN_SOURCE' : 'FORBIDDEN', rule.effect, details, env);
-      return ruleResult(rule.effect === 'review' ? 'review' : 'fail', [reason], undefined, ends ? { next: end } : undefined);
+      return shared.keep(env, rule, source, end, ruleResult(rule.effect === 'review' ? 'review' : 'fail', [reason], undefined, ends ? { next: end } : undefined));
     },
   };
 }
