@@ -49,7 +49,12 @@ const contact: BuiltinCheck = {
     if (phone === undefined) return contactMissing('NO_CONTACT', facts.channel, 'phone', undefined, env);
     if (!phone.ok) return contactMissing('INVALID_CONTACT', facts.channel, 'phone', phone.reason, env);
     if (kind === 'mobile' && !phone.canReceiveSms) {
-      return contactDenied('NOT_A_MOBILE', { channel: facts.channel, masked: maskPhone(phone.e164), type: phone.type ?? 'UNKNOWN' }, env);
+      // Every text to this number gets this refusal: kept per number (its type goes with it).
+      const kept = env.charter.contactResults;
+      const known = kept.get(env, 'NOT_A_MOBILE', facts.channel, phone.e164);
+      if (known !== undefined) return known;
+      const details = { channel: facts.channel, masked: maskPhone(phone.e164), type: phone.type ?? 'UNKNOWN' };
+      return kept.keep(env, 'NOT_A_MOBILE', facts.channel, phone.e164, contactDenied('NOT_A_MOBILE', details, env));
     }
     return PASS;
   },
@@ -71,8 +76,12 @@ const optOut: BuiltinCheck = {
         break;
       }
     }
+    // The refusal says only the record's channel and instant: kept by those.
+    const kept = env.charter.contactResults;
+    const known = kept.get(env, 'OPTED_OUT', channel, at);
+    if (known !== undefined) return known;
     const details = { channel, at: localDateTime(at, env.charter.timezone) };
-    return ruleResult('fail', [builtinReason('OPTED_OUT', 'deny', details, env)]);
+    return kept.keep(env, 'OPTED_OUT', channel, at, ruleResult('fail', [builtinReason('OPTED_OUT', 'deny', details, env)]));
   },
 };
 

@@ -203,13 +203,18 @@ function evaluate(compiled: CompiledCharter, message: Message, recipient: Recipi
     }
   }
   const { blocking, permits } = tally;
-  const verdict: Verdict = blocking === undefined ? 'allow' : blocking.some((reason) => reason.verdict === 'deny') ? 'deny' : 'review';
+  const verdict: Verdict = blocking === undefined ? 'allow' : anyDeny(blocking) ? 'deny' : 'review';
   // An allow has a permit or the default's reason, a refusal a blocking one: neither list is empty then.
   tally.verdict = verdict;
   tally.reasons = verdict === 'allow' ? permits : blocking;
   tally.quotas ??= [];
   if (tally.timeNext === -Infinity) tally.timeNext = undefined;
   return tally as Evaluation;
+}
+
+function anyDeny(reasons: readonly Reason[]): boolean {
+  for (let i = 0; i < reasons.length; i++) if (reasons[i]!.verdict === 'deny') return true;
+  return false;
 }
 
 /** `list` with `reasons` appended; a new list, exactly their size, when there was none. */

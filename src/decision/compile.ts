@@ -90,6 +90,12 @@ export interface CompiledCharter {
   readonly unlistedAnswers: { version: number; size: number; readonly roots: Map<string, Map<number, unknown>> };
   /** Refusals many sends give alike, kept frozen and shared (shared-results.ts). */
   readonly sharedResults: SharedResults;
+  /**
+   * Refusals each about one contact point or record (a landline for an SMS, an opt-out at an
+   * instant), given again to every send to that person: kept apart, more of them, so they
+   * cannot crowd out the few that most sends share.
+   */
+  readonly contactResults: SharedResults;
 }
 
 const BUILTIN_CONTACT: Record<(typeof BUILTIN_CHANNELS)[number], ContactKind> = {
@@ -101,6 +107,8 @@ const BUILTIN_CONTACT: Record<(typeof BUILTIN_CHANNELS)[number], ContactKind> = 
 };
 
 const PHASES_MEMO_LIMIT = 256;
+/** As many contact points as the phone memo keeps (a campaign's recipients, about). */
+const CONTACT_RESULTS = 20_000;
 const compiled = new WeakMap<object, CompiledCharter>();
 /** Plain objects validated on the fly, with the JSON they had then: they may change between calls. */
 const plain = new WeakMap<object, { readonly json: string; readonly compiled: CompiledCharter }>();
@@ -187,6 +195,7 @@ function build(charter: Charter): CompiledCharter {
     audienceLists: new Map(Object.keys(charter.audiences).map((name) => [name, Object.freeze([name])] as const)),
     unlistedAnswers: { version: 0, size: 0, roots: new Map<string, Map<number, unknown>>() },
     sharedResults: new SharedResults(),
+    contactResults: new SharedResults(CONTACT_RESULTS),
   };
   // Rules compile against the charter they belong to, so the object exists before its rules.
   const rules: CompiledRule[] = [];

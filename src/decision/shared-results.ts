@@ -2,7 +2,7 @@ import { messagesVersion } from './reasons.js';
 import type { EvalEnv, RuleResult } from './rules/evaluator.js';
 import { sharedResult } from './rules/evaluator.js';
 
-/** How many kept results a charter holds before it drops them all and starts again. */
+/** How many kept results a charter holds by default before it drops them all and starts again. */
 const MAX_SHARED_RESULTS = 4096;
 
 /**
@@ -30,6 +30,9 @@ type Level<T> = Map<SharedKey, T>;
  * evaluations (the search for `notBefore`) render nothing and keep nothing.
  */
 export class SharedResults {
+  /** @param limit - how many results to keep before dropping them all. */
+  constructor(private readonly limit = MAX_SHARED_RESULTS) {}
+
   #version = -1;
   readonly #byLocale = new Map<string, Map<SharedKind, Level<Level<RuleResult>>>>();
   #size = 0;
@@ -44,7 +47,7 @@ export class SharedResults {
   keep(env: EvalEnv, kind: SharedKind, a: SharedKey, b: SharedKey, result: RuleResult): RuleResult {
     if (env.silent) return result;
     const version = messagesVersion();
-    if (this.#version !== version || this.#size >= MAX_SHARED_RESULTS) {
+    if (this.#version !== version || this.#size >= this.limit) {
       this.#byLocale.clear();
       this.#version = version;
       this.#size = 0;

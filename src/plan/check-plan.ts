@@ -166,6 +166,8 @@ function violation(send: ResolvedSend, at: string, recipient: Recipient, decisio
 
 /** How many distinct reason lists a plan shares; past it, new ones are kept as they come. */
 const POOL_LIMIT = 100_000;
+/** How many of the lists found last the pool tries before walking its tree. */
+const RECENT = 4;
 
 /**
  * Shares equal reason lists between violations. A plan's refusals repeat (every recipient of a
@@ -179,15 +181,24 @@ class ReasonPool {
   readonly #root: PoolNode = { lists: undefined, next: undefined };
   #size = 0;
 
-  // Refusals come in runs (the recipients of one send, in order): the last list is tried first.
-  #last: Reason[] | undefined = undefined;
+  // A send's recipients get a few refusals, mixed (no phone, not a member, opted out…): the
+  // lists found last are tried first, most recent first, before the pool is walked.
+  readonly #recent: (Reason[] | undefined)[] = new Array<Reason[] | undefined>(RECENT).fill(undefined);
+  #next = 0;
 
   /** An equal list already kept, or `reasons`, kept from now on. */
   share(reasons: Reason[]): Reason[] {
-    const last = this.#last;
-    if (last !== undefined && sameReasons(last, reasons)) return last;
-    this.#last = this.#find(reasons);
-    return this.#last;
+    const recent = this.#recent;
+    for (let k = 0, i = this.#next; k < RECENT; k++) {
+      i = i === 0 ? RECENT - 1 : i - 1;
+      const known = recent[i];
+      if (known === undefined) break;
+      if (sameReasons(known, reasons)) return known;
+    }
+    const found = this.#find(reasons);
+    recent[this.#next] = found;
+    this.#next = this.#next === RECENT - 1 ? 0 : this.#next + 1;
+    return found;
   }
 
   #find(reasons: Reason[]): Reason[] {

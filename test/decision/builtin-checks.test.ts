@@ -260,6 +260,7 @@ describe('refusals many sends give alike', () => {
       [email({ audience: 'voters' }), {}, 'NOT_IN_AUDIENCE'],
       [email(), { source: 'federationFile' }, 'FORBIDDEN_SOURCE'],
       [sms(), {}, 'CONSENT_MISSING'],
+      [email(), { optOuts: [{ channel: 'all', at: '2013-05-10T12:00:00+02:00' }] }, 'OPTED_OUT'],
     ];
     for (const [message, patch, code] of cases) {
       const first = decide(message, person({ id: 'r1', ...patch }), shared).reasons.find((reason) => reason.code === code)!;
@@ -284,6 +285,11 @@ describe('refusals many sends give alike', () => {
     expect(reasonOf(email(), { source: 'federationFile' }).facts).toMatchObject({ source: 'federationFile' });
     expect(reasonOf(sms(), {}).facts).toEqual({ channel: 'sms' });
     expect(reasonOf(sms(), { consents: [{ channel: 'sms', at: '2013-05-25T09:00:00+02:00' }] }).facts).toMatchObject({ channel: 'sms', grantedAt: '2013-05-25 09:00' });
+    expect(reasonOf(email(), { optOuts: [{ channel: 'email', at: '2013-05-10T12:00:00+02:00' }] }).facts).toEqual({ channel: 'email', at: '2013-05-10 12:00' });
+    expect(reasonOf(email(), { optOuts: [{ channel: 'all', at: '2013-05-11T12:00:00+02:00' }] }).facts).toEqual({ channel: 'all', at: '2013-05-11 12:00' });
+    expect(reasonOf(sms(), { phone: '01 42 34 56 78' }).facts).toMatchObject({ masked: '+33 1 •• •• •• 78' });
+    expect(reasonOf(sms(), { phone: '01 42 34 56 79' }).facts).toMatchObject({ masked: '+33 1 •• •• •• 79' });
+    expect(reasonOf(sms(), { phone: '+33 1 42 34 56 79' })).toBe(reasonOf(sms(), { phone: '01.42.34.56.79' }));
     expect(reasonOf(sms(), { phone: undefined }, 'fr').message).toBe(canSend(sms(), person({ phone: undefined }), { charter: charterWith(rules), now: NOW, locale: 'fr' }).reasons[0]!.message);
     expect(reasonOf(sms(), { phone: undefined }, 'fr').message).not.toBe(reasonOf(sms(), { phone: undefined }).message);
   });
