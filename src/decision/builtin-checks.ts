@@ -1,6 +1,7 @@
 import { isPlainAddress } from '../contact/email.js';
 import { maskPhone } from '../contact/mask.js';
 import { localDateTime } from './local-format.js';
+import { checkRecords, type CheckRecords } from './check-lists.js';
 import { builtinReason } from './reasons.js';
 import type { EvalEnv, RuleResult } from './rules/evaluator.js';
 import { PASS, ruleResult } from './rules/evaluator.js';
@@ -102,3 +103,6 @@ const audience: BuiltinCheck = {
 
 /** The built-in checks, in the order they are reported. */
 export const BUILTIN_CHECKS: readonly BuiltinCheck[] = [contact, optOut, audience];
+
+/** Their entries in `Decision.checks`, shared by every decision. */
+export const BUILTIN_RECORDS: readonly CheckRecords[] = BUILTIN_CHECKS.map((check) => checkRecords(check.id, undefined));

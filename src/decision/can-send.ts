@@ -2,8 +2,9 @@ import type { Locale } from '../charter/schema.js';
 import { maskContacts } from '../contact/mask.js';
 import { formatPath } from '../charter/issues.js';
 import { SendDeniedError } from '../errors.js';
-import { BUILTIN_CHECKS } from './builtin-checks.js';
-import { checkRecords, compileCharter, type CheckRecords, type CompiledCharter } from './compile.js';
+import { BUILTIN_CHECKS, BUILTIN_RECORDS } from './builtin-checks.js';
+import { outcomeDigit, type CheckRecords } from './check-lists.js';
+import { compileCharter, type CompiledCharter } from './compile.js';
 import type { Message, Recipient } from './inputs.js';
 import { iso } from './local-format.js';
 import { builtinReason } from './reasons.js';
@@ -159,7 +160,15 @@ function nextTimePass(compiled: CompiledCharter, message: Message, recipient: Re
  * an entry or two, and an empty array's first push reserves room for sixteen.
  */
 interface Tally {
-  readonly checks: RuleCheck[];
+  /**
+   * Every check's outcome so far, one base-4 digit each (`outcomeDigit`): the charter's shared
+   * list is found from it at the end. Charters with too many checks for one number list them
+   * in `list` as they go instead.
+   */
+  outcomes: number;
+  readonly list: RuleCheck[] | undefined;
+  /** Set when the evaluation ends (an empty list for a silent one: only time is read). */
+  checks: RuleCheck[];
   blocking: Reason[] | undefined;
   permits: Reason[] | undefined;
   quotas: QuotaStatus[] | undefined;
@@ -177,7 +186,19 @@ interface Tally {
 
 function evaluate(compiled: CompiledCharter, message: Message, recipient: Recipient, now: number, env: EvalEnv, memo: RecipientMemo | undefined): Evaluation {
   const facts = sendFacts(compiled, message, recipient, now, memo);
-  const tally: Tally = { checks: [], blocking: undefined, permits: undefined, quotas: undefined, timeBlocked: false, timeNext: -Infinity, verdict: 'allow', reasons: undefined };
+  const lists = compiled.checkLists;
+  const tally: Tally = {
+    outcomes: 0,
+    list: lists.exact ? undefined : [],
+    checks: NO_CHECKS,
+    blocking: undefined,
+    permits: undefined,
+    quotas: undefined,
+    timeBlocked: false,
+    timeNext: -Infinity,
+    verdict: 'allow',
+    reasons: undefined,
+  };
   // A silent evaluation only reads time: built-in checks and timeless rules cannot change it.
   if (env.silent !== true) for (let i = 0; i < BUILTIN_CHECKS.length; i++) record(tally, BUILTIN_RECORDS[i]!, BUILTIN_CHECKS[i]!.evaluate(facts, env), false);
   const { rules, ruleChecks } = compiled;
@@ -187,7 +208,8 @@ function evaluate(compiled: CompiledCharter, message: Message, recipient: Recipi
     const rule = rules[i]!;
     if (env.silent === true && rule.timeless === true) continue;
     if (asked[i] === true) record(tally, ruleChecks[i]!, rule.evaluate(facts, env), rule.grants);
-    else tally.checks.push(ruleChecks[i]!['not-applicable']);
+    else if (tally.list === undefined) tally.outcomes = tally.outcomes * 4 + NOT_APPLICABLE_DIGIT;
+    else tally.list.push(ruleChecks[i]!['not-applicable']);
   }
 
   if (tally.permits === undefined) {
@@ -208,6 +230,7 @@ function evaluate(compiled: CompiledCharter, message: Message, recipient: Recipi
   tally.verdict = verdict;
   tally.reasons = verdict === 'allow' ? permits : blocking;
   tally.quotas ??= [];
+  if (env.silent !== true) tally.checks = tally.list ?? lists.list(tally.outcomes);
   if (tally.timeNext === -Infinity) tally.timeNext = undefined;
   return tally as Evaluation;
 }
@@ -224,11 +247,13 @@ function append(list: Reason[] | undefined, reasons: readonly Reason[]): Reason[
   return list;
 }
 
-// Decisions share their check entries (frozen): thirteen fewer objects per decision.
-const BUILTIN_RECORDS: readonly CheckRecords[] = BUILTIN_CHECKS.map((check) => checkRecords(check.id, undefined));
+const NOT_APPLICABLE_DIGIT = outcomeDigit('not-applicable');
+/** A silent evaluation's checks: never read. */
+const NO_CHECKS: RuleCheck[] = Object.freeze([]) as unknown as RuleCheck[];
 
 function record(tally: Tally, checks: CheckRecords, result: RuleResult, grants: boolean): void {
-  tally.checks.push(checks[result.outcome]);
+  if (tally.list === undefined) tally.outcomes = tally.outcomes * 4 + outcomeDigit(result.outcome);
+  else tally.list.push(checks[result.outcome]);
   if (result.quota) {
     if (tally.quotas === undefined) tally.quotas = [result.quota];
     else tally.quotas.push(result.quota);

@@ -7,7 +7,9 @@ import { boundedInTime, compileScope, ruleResult, scopeEnd, type EvalEnv, type R
 import { compileRule } from './rules/index.js';
 import type { SendFacts } from './send-facts.js';
 import { SharedResults } from './shared-results.js';
-import type { QuotaQuery, Reason, RuleCheck } from './types.js';
+import { BUILTIN_RECORDS } from './builtin-checks.js';
+import { CheckLists, checkRecords, type CheckRecords } from './check-lists.js';
+import type { QuotaQuery, Reason } from './types.js';
 
 /** The contact point a channel needs. */
 export type ContactKind = 'mobile' | 'phone' | 'email' | 'none';
@@ -32,14 +34,6 @@ export interface CompiledRule {
   nearMiss?(facts: SendFacts, env: EvalEnv): { reason: Reason; next?: number | undefined } | undefined;
 }
 
-/** A rule's entries in `Decision.checks`, one per outcome, frozen and shared by every decision. */
-export type CheckRecords = Readonly<Record<RuleCheck['outcome'], RuleCheck>>;
-
-/** The check entries of a rule or built-in check, built once instead of once per decision. */
-export function checkRecords(ruleId: string, article: string | undefined): CheckRecords {
-  const entry = (outcome: RuleCheck['outcome']): RuleCheck => Object.freeze(article === undefined ? { ruleId, outcome } : { ruleId, article, outcome });
-  return Object.freeze({ pass: entry('pass'), fail: entry('fail'), review: entry('review'), 'not-applicable': entry('not-applicable') });
-}
 
 /** A named interval of time, in epoch milliseconds. */
 export interface Interval {
@@ -57,6 +51,8 @@ export interface CompiledCharter {
   readonly rules: readonly CompiledRule[];
   /** Each rule's entry in `Decision.checks`, one per outcome, in the order of `rules`. */
   readonly ruleChecks: readonly CheckRecords[];
+  /** The built-in checks' entries, then the rules': the `checks` lists decisions share. */
+  readonly checkLists: CheckLists;
   /**
    * Per channel, whether each rule (in the order of `rules`) may select a send on it: false
    * for a rule whose `when.channels` leaves the channel out, which is then not applicable
@@ -208,12 +204,13 @@ function build(charter: Charter): CompiledCharter {
     if (rule.inForce?.to !== undefined) boundaries.push(instant(rule.inForce.to));
   }
   const minuteAligned = boundaries.every((time) => !Number.isFinite(time) || time % 60_000 === 0);
-  const result: CompiledCharter = { ...partial, rules, ruleChecks, rulesFor, otherChannels: Object.freeze(selectsOn(undefined)), minuteAligned, found: undefined as never };
+  const result: CompiledCharter = { ...partial, rules, ruleChecks, checkLists: undefined as never, rulesFor, otherChannels: Object.freeze(selectsOn(undefined)), minuteAligned, found: undefined as never };
   (result as { found: CompiledCharter['found'] }).found = Object.freeze({ ok: true, compiled: result });
   for (const rule of charter.rules) {
     rules.push(boundTimeHints(compileRule(rule as Rule, result), compileScope(rule as Rule, result), result));
     ruleChecks.push(checkRecords(rule.id, rule.article));
   }
+  (result as { checkLists: CheckLists }).checkLists = new CheckLists([...BUILTIN_RECORDS, ...ruleChecks]);
   return result;
 }
 

@@ -256,14 +256,24 @@ const DUPLICATE_FAIL: RuleCheck = Object.freeze({ ruleId: 'ledger:duplicate', ou
 const SUPPRESSION_PASS: RuleCheck = Object.freeze({ ruleId: 'ledger:suppression', outcome: 'pass' });
 const SUPPRESSION_FAIL: RuleCheck = Object.freeze({ ruleId: 'ledger:suppression', outcome: 'fail' });
 
+/** Each shared checks list of the engine, with the ledger's two passing checks: shared too. */
+const passingLists = new WeakMap<readonly RuleCheck[], RuleCheck[]>();
+
+function withPassingLedgerChecks(checks: RuleCheck[]): RuleCheck[] {
+  let list = passingLists.get(checks);
+  if (list === undefined) passingLists.set(checks, (list = Object.freeze([...checks, DUPLICATE_PASS, SUPPRESSION_PASS]) as RuleCheck[]));
+  return list;
+}
+
 /** Adds what only the ledger knows: the same delivery already reserved, a suppressed contact. */
 function withLedgerChecks(decision: Decision, duplicate: boolean, suppressed: boolean, message: Message): Decision {
   const duplicateCheck = duplicate ? DUPLICATE_FAIL : DUPLICATE_PASS;
   const suppressionCheck = suppressed ? SUPPRESSION_FAIL : SUPPRESSION_PASS;
-  if (!duplicate && !suppressed && !Object.isFrozen(decision) && !Object.isFrozen(decision.checks)) {
-    // canSend made this decision for this call: add the two passing checks in place rather
-    // than copy every check of every delivery of a mailing.
-    decision.checks.push(duplicateCheck, suppressionCheck);
+  if (!duplicate && !suppressed && !Object.isFrozen(decision)) {
+    // canSend made this decision for this call: its checks list is the charter's, shared
+    // (frozen), and so is the same list with the two passing ledger checks, made once per list.
+    if (Object.isFrozen(decision.checks)) decision.checks = withPassingLedgerChecks(decision.checks);
+    else decision.checks.push(duplicateCheck, suppressionCheck);
     return decision;
   }
   const checks = [...decision.checks, duplicateCheck, suppressionCheck];

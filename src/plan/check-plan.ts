@@ -96,6 +96,7 @@ function replay(sends: readonly ResolvedSend[], recipients: readonly Recipient[]
   const coverage = new Map(charter.rules.map((rule) => [rule.id, { pass: 0, fail: 0, review: 0 }]));
   const ruleIds = charter.rules.map((rule) => rule.id);
   const ruleCounts = ruleIds.map((id) => coverage.get(id)!);
+  const checkUses = new Map<readonly RuleCheck[], number>();
   const total = sends.reduce((sum, send) => sum + send.targets.length, 0);
   let done = 0;
   let end = -Infinity;
@@ -124,7 +125,10 @@ function replay(sends: readonly ResolvedSend[], recipients: readonly Recipient[]
         decision = canSend(send.message, recipient, { charter: charter.charter, now: send.at, usage: view, locale });
       }
       if (reached[target] === 1) decision = duplicate(decision, locale);
-      count(decision.checks, ruleIds, ruleCounts, coverage);
+      // Decisions share their checks lists (frozen): each list is counted once per use, at the end.
+      const checks = decision.checks;
+      if (Object.isFrozen(checks)) checkUses.set(checks, (checkUses.get(checks) ?? 0) + 1);
+      else count(checks, ruleIds, ruleCounts, coverage, 1);
       verdicts[decision.verdict]++;
       if (decision.verdict === 'allow') {
         reached[target] = 1;
@@ -140,6 +144,7 @@ function replay(sends: readonly ResolvedSend[], recipients: readonly Recipient[]
     }
   }
   options.onProgress?.(done, total);
+  for (const [checks, uses] of checkUses) count(checks, ruleIds, ruleCounts, coverage, uses);
   return {
     ok: violations.length === 0,
     charter: { id: charter.charter.id, title: charter.charter.title, timezone: charter.timezone },
@@ -292,24 +297,24 @@ function quotasAt(usage: PlanUsage, charter: CompiledCharter, end: number) {
 type Counts = { pass: number; fail: number; review: number };
 
 /**
- * Adds a decision's rule outcomes to the coverage counts. A decision lists the built-in
+ * Adds a decision's rule outcomes (`uses` times: decisions that share the list) to the coverage counts. A decision lists the built-in
  * checks, then the charter's rules in order: read by position when the ids confirm it, by
  * id otherwise (an input refused before any rule ran lists none).
  */
-function count(checks: readonly RuleCheck[], ruleIds: readonly string[], ruleCounts: readonly Counts[], coverage: ReadonlyMap<string, Counts>): void {
+function count(checks: readonly RuleCheck[], ruleIds: readonly string[], ruleCounts: readonly Counts[], coverage: ReadonlyMap<string, Counts>, uses: number): void {
   const offset = checks.length - ruleIds.length;
   let inOrder = offset >= 0;
   for (let i = 0; inOrder && i < ruleIds.length; i++) inOrder = checks[offset + i]!.ruleId === ruleIds[i];
   if (inOrder) {
     for (let i = 0; i < ruleIds.length; i++) {
       const outcome = checks[offset + i]!.outcome;
-      if (outcome !== 'not-applicable') ruleCounts[i]![outcome]++;
+      if (outcome !== 'not-applicable') ruleCounts[i]![outcome] += uses;
     }
     return;
   }
   for (const check of checks) {
     const counts = coverage.get(check.ruleId);
-    if (counts && check.outcome !== 'not-applicable') counts[check.outcome]++;
+    if (counts && check.outcome !== 'not-applicable') counts[check.outcome] += uses;
   }
 }
 

@@ -786,6 +786,38 @@ describe('reporting', () => {
     ]);
   });
 
+  it('decisions alike share one frozen checks list; decisions that differ do not', () => {
+    const first = canSend(baseMessage, recipient({ source: 'federationFile' }), { charter, now: NOW });
+    const second = canSend(baseMessage, recipient({ id: 'r-2', source: 'federationFile' }), { charter, now: NOW });
+    const clean = canSend(baseMessage, baseRecipient, { charter, now: NOW });
+    expect(second.checks).toBe(first.checks);
+    expect(Object.isFrozen(first.checks)).toBe(true);
+    expect(clean.checks).not.toBe(first.checks);
+    expect(clean.checks.find((check) => check.ruleId === 'f-source')?.outcome).toBe('not-applicable');
+  });
+
+  it('charters with more checks than one number holds (26) list them all, in order', () => {
+    // 3 built-in checks + 30 rules: the evaluation lists its checks as it goes.
+    const forbids: RuleInput[] = Array.from({ length: 29 }, (_, i) => ({ id: `f${i}`, kind: 'forbid', when: { channels: [i % 2 === 0 ? 'post' : 'email'] } }));
+    const many = charterOf([permitAll, ...forbids]);
+    const decision = canSend(baseMessage, baseRecipient, { charter: many, now: NOW });
+    expect(decision.checks).toHaveLength(33);
+    expect(decision.checks.slice(3).map((check) => `${check.ruleId}:${check.outcome}`)).toEqual([
+      `${permitAll.id}:pass`,
+      ...forbids.map((rule, i) => `${rule.id}:${i % 2 === 0 ? 'not-applicable' : 'fail'}`),
+    ]);
+    expect(decision.verdict).toBe('deny');
+  });
+
+  it('charters with exactly 26 checks read every outcome back from the one number', () => {
+    // The largest number: every digit high (not-applicable is 3), the first checks failing.
+    const idle: RuleInput[] = Array.from({ length: 23 }, (_, i) => ({ id: `n${i}`, kind: 'forbid', when: { channels: ['post'] } }));
+    const full = charterOf(idle);
+    const decision = canSend({ ...baseMessage, audience: 'voters' }, recipient({ audiences: [] }, ['email']), { charter: full, now: NOW });
+    expect(decision.checks.map((check) => check.outcome)).toEqual(['fail', 'pass', 'fail', ...idle.map(() => 'not-applicable')]);
+    expect(decision.checks.slice(3).map((check) => check.ruleId)).toEqual(idle.map((rule) => rule.id));
+  });
+
   it('the decision records the instant evaluated and the language', () => {
     const decision = canSend(baseMessage, baseRecipient, { charter, now: new Date('2013-05-20T08:00:00Z') });
     expect(decision.at).toBe('2013-05-20T08:00:00.000Z');

@@ -6,7 +6,7 @@ import { masked } from '../masked-text.js';
 import { ruleReason } from '../reasons.js';
 import type { SendFacts } from '../send-facts.js';
 import type { QuotaQuery, QuotaStatus } from '../types.js';
-import { applies, compileScope, NOT_APPLICABLE, ruleResult } from './evaluator.js';
+import { applies, compileScope, NOT_APPLICABLE, ruleResult, type RuleResult } from './evaluator.js';
 
 const UNIT_MS = { m: 60_000, h: 3_600_000, d: 86_400_000, w: 604_800_000 } as const;
 
@@ -67,6 +67,15 @@ export function compileQuota(rule: QuotaRule, charter: CompiledCharter): Compile
       lastKey = key;
     }
   };
+  // A pass reads the same counter at the same count for many sends in a row (a mailing's
+  // recipients, before the ledger moves): the last one's result, frozen, serves them all.
+  let lastPass: RuleResult | undefined;
+  const passOf = (shown: string, used: number, consumes: 0 | 1): RuleResult => {
+    const kept = lastPass?.quota;
+    if (kept !== undefined && kept.key === shown && kept.used === used && kept.consumes === consumes) return lastPass!;
+    const quota: QuotaStatus = Object.freeze({ ruleId: rule.id, key: shown, used, limit: rule.limit, remaining: Math.max(0, rule.limit - used), consumes });
+    return (lastPass = Object.freeze(ruleResult('pass', undefined, quota)));
+  };
   return {
     rule,
     id: rule.id,
@@ -92,9 +101,9 @@ export function compileQuota(rule: QuotaRule, charter: CompiledCharter): Compile
       }
       const usage = env.usage.quota(queryFor(facts, key));
       const consumes = rule.count === 'messages' && usage.counted ? 0 : 1;
-      const quota: QuotaStatus = { ruleId: rule.id, key: shown, used: usage.used, limit: rule.limit, remaining: Math.max(0, rule.limit - usage.used), consumes };
       // A later delivery of a mailing already counted consumes nothing, even past an approved overrun.
-      if (consumes === 0 || usage.used + consumes <= rule.limit) return ruleResult('pass', undefined, quota);
+      if (consumes === 0 || usage.used + consumes <= rule.limit) return passOf(shown, usage.used, consumes);
+      const quota: QuotaStatus = { ruleId: rule.id, key: shown, used: usage.used, limit: rule.limit, remaining: Math.max(0, rule.limit - usage.used), consumes };
       const details = { used: usage.used, limit: rule.limit, count: rule.count, key: shown, ...(audienceLabel === undefined ? {} : { audienceLabel }) };
       return ruleResult(rule.effect === 'review' ? 'review' : 'fail', [ruleReason(rule, 'QUOTA_EXCEEDED', rule.effect, details, env)], quota);
     },
