@@ -240,11 +240,16 @@ function anyDeny(reasons: readonly Reason[]): boolean {
   return false;
 }
 
-/** `list` with `reasons` appended; a new list, exactly their size, when there was none. */
+/**
+ * `list` with `reasons` appended. With no list yet, a kept result's list (frozen) is the list:
+ * a decision refused or allowed for one shared reason gives that list, built once; otherwise
+ * a new list, exactly their size. A frozen list is copied before anything is appended to it.
+ */
 function append(list: Reason[] | undefined, reasons: readonly Reason[]): Reason[] {
-  if (list === undefined) return reasons.length === 1 ? [reasons[0]!] : reasons.slice();
-  for (let i = 0; i < reasons.length; i++) list.push(reasons[i]!);
-  return list;
+  if (list === undefined) return Object.isFrozen(reasons) ? (reasons as Reason[]) : reasons.length === 1 ? [reasons[0]!] : reasons.slice();
+  const open = Object.isFrozen(list) ? list.slice() : list;
+  for (let i = 0; i < reasons.length; i++) open.push(reasons[i]!);
+  return open;
 }
 
 const NOT_APPLICABLE_DIGIT = outcomeDigit('not-applicable');

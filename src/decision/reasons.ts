@@ -101,8 +101,8 @@ export function sharedRuleReason(rule: Rule, code: ReasonCode, verdict: Verdict)
 }
 
 /**
- * Freezes reasons (and their facts) that many decisions will share: a kept answer, read by
- * every decision that finds it, must not be changed by one of them.
+ * Freezes reasons (their facts, and the list) that many decisions will share: a kept answer,
+ * read by every decision that finds it, must not be changed by one of them.
  */
 export function freezeReasons(reasons: readonly Reason[] | undefined): void {
   if (reasons === undefined) return;
@@ -110,6 +110,8 @@ export function freezeReasons(reasons: readonly Reason[] | undefined): void {
     Object.freeze(reason.facts);
     Object.freeze(reason);
   }
+  // The list too: a decision given only these reasons gives this very list.
+  Object.freeze(reasons);
 }
 
 /** A reason given by a built-in check, which cites the law rather than the charter. */

@@ -290,7 +290,9 @@ function quotaChannels(charter: Charter): (channel: string) => boolean {
 
 /** Whether a refusal may come from the batch's own earlier deliveries (their quota units or delivery keys). */
 function restsOnBatch(decision: Decision): boolean {
-  for (const reason of decision.reasons) if (reason.code === 'QUOTA_EXCEEDED' || reason.code === 'DUPLICATE_DELIVERY') return true;
+  // Indexed: the list may be a frozen shared one, which for…of walks through an iterator object.
+  const reasons = decision.reasons;
+  for (let i = 0; i < reasons.length; i++) if (reasons[i]!.code === 'QUOTA_EXCEEDED' || reasons[i]!.code === 'DUPLICATE_DELIVERY') return true;
   return false;
 }
 

@@ -135,7 +135,10 @@ function replay(sends: readonly ResolvedSend[], recipients: readonly Recipient[]
         for (const query of read) usage.add(query);
       } else {
         violations.push(violation(send, at, recipient, decision, reasons));
-        for (const reason of decision.reasons) {
+        // Indexed: the list may be frozen, and for…of over a frozen array allocates as it goes.
+        const given = decision.reasons;
+        for (let r = 0; r < given.length; r++) {
+          const reason = given[r]!;
           codes[reason.code] = (codes[reason.code] ?? 0) + 1;
           if (reason.article !== undefined) articles[reason.article] = (articles[reason.article] ?? 0) + 1;
         }
@@ -193,6 +196,8 @@ class ReasonPool {
 
   /** An equal list already kept, or `reasons`, kept from now on. */
   share(reasons: Reason[]): Reason[] {
+    // A frozen list is one the engine shares already (a kept result's): nothing to pool.
+    if (Object.isFrozen(reasons)) return reasons;
     const recent = this.#recent;
     for (let k = 0, i = this.#next; k < RECENT; k++) {
       i = i === 0 ? RECENT - 1 : i - 1;

@@ -796,6 +796,25 @@ describe('reporting', () => {
     expect(clean.checks.find((check) => check.ruleId === 'f-source')?.outcome).toBe('not-applicable');
   });
 
+  it('a decision given one shared reason gives its frozen list; a second reason copies it, leaving it whole', () => {
+    const noContact = (patch: Partial<Recipient>) => canSend(baseMessage, recipient(patch, ['email']), { charter, now: NOW });
+    const single = charterOf([permitAll]);
+    const allowed = canSend(baseMessage, baseRecipient, { charter: single, now: NOW });
+    expect(canSend(baseMessage, recipient({ id: 'r-2' }), { charter: single, now: NOW }).reasons).toBe(allowed.reasons);
+    expect(Object.isFrozen(allowed.reasons)).toBe(true);
+    const refusedAlone = canSend(baseMessage, recipient({}, ['email']), { charter: single, now: NOW });
+    expect(refusedAlone.reasons.map((reason) => reason.code)).toEqual(['NO_CONTACT']);
+    expect(Object.isFrozen(refusedAlone.reasons)).toBe(true);
+    // The same shared reason first, then others: a new list; the shared one still holds one reason.
+    const several = noContact({ source: 'federationFile' });
+    expect(several.reasons.map((reason) => reason.code)).toEqual(['NO_CONTACT', 'FORBIDDEN_SOURCE', 'FORBIDDEN', 'QUOTA_UNKNOWN']);
+    expect(several.reasons[0]).toBe(noContact({ id: 'r-4' }).reasons[0]);
+    expect(Object.isFrozen(several.reasons)).toBe(false);
+    const again = canSend(baseMessage, recipient({ id: 'r-3' }, ['email']), { charter: single, now: NOW });
+    expect(again.reasons).toBe(refusedAlone.reasons);
+    expect(again.reasons).toHaveLength(1);
+  });
+
   it('charters with more checks than one number holds (26) list them all, in order', () => {
     // 3 built-in checks + 30 rules: the evaluation lists its checks as it goes.
     const forbids: RuleInput[] = Array.from({ length: 29 }, (_, i) => ({ id: `f${i}`, kind: 'forbid', when: { channels: [i % 2 === 0 ? 'post' : 'email'] } }));
