@@ -91,11 +91,21 @@ export function decideChecked(
 ): Decision {
   try {
     if (issues.length > 0) return invalid(issues, now, locale);
-    const env: EvalEnv = { charter: compiled, locale, usage, silent: false };
-    return decide(compiled, message, recipient, now, env, memo);
+    return decide(compiled, message, recipient, now, envFor(compiled, locale, usage), memo);
   } catch (error) {
     return engineError(error, now, locale);
   }
+}
+
+// Consecutive decisions (a mailing's, a plan's) mostly share charter, language and usage
+// view: the last environment serves them (rules only read it). It holds those three until
+// a decision with others replaces it.
+let lastEnv: EvalEnv | undefined;
+
+function envFor(charter: CompiledCharter, locale: Locale, usage: UsageView | undefined): EvalEnv {
+  const env = lastEnv;
+  if (env !== undefined && env.charter === charter && env.locale === locale && env.usage === usage) return env;
+  return (lastEnv = { charter, locale, usage, silent: false });
 }
 
 /**
