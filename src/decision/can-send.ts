@@ -256,10 +256,20 @@ function anyDeny(reasons: readonly Reason[]): boolean {
  * a new list, exactly their size. A frozen list is copied before anything is appended to it.
  */
 function append(list: Reason[] | undefined, reasons: readonly Reason[]): Reason[] {
-  if (list === undefined) return Object.isFrozen(reasons) ? (reasons as Reason[]) : reasons.length === 1 ? [reasons[0]!] : reasons.slice();
-  const open = Object.isFrozen(list) ? list.slice() : list;
+  if (list === undefined) return Object.isFrozen(reasons) ? (reasons as Reason[]) : copyOf(reasons);
+  const open = Object.isFrozen(list) ? copyOf(list) : list;
   for (let i = 0; i < reasons.length; i++) open.push(reasons[i]!);
   return open;
+}
+
+/**
+ * A new, open list of the reasons. Element by element: `slice` of a frozen array takes a slow
+ * path, and gives an array of frozen elements' kind that the next push must convert.
+ */
+function copyOf(reasons: readonly Reason[]): Reason[] {
+  const copy: Reason[] = [];
+  for (let i = 0; i < reasons.length; i++) copy.push(reasons[i]!);
+  return copy;
 }
 
 const NOT_APPLICABLE_DIGIT = outcomeDigit('not-applicable');
