@@ -96,7 +96,7 @@ function replay(sends: readonly ResolvedSend[], recipients: readonly Recipient[]
   const coverage = new Map(charter.rules.map((rule) => [rule.id, { pass: 0, fail: 0, review: 0 }]));
   const ruleIds = charter.rules.map((rule) => rule.id);
   const ruleCounts = ruleIds.map((id) => coverage.get(id)!);
-  const checkUses = new Map<readonly RuleCheck[], number>();
+  const checkUses = new Map<readonly RuleCheck[], { n: number }>();
   const total = sends.reduce((sum, send) => sum + send.targets.length, 0);
   let done = 0;
   let end = -Infinity;
@@ -127,7 +127,11 @@ function replay(sends: readonly ResolvedSend[], recipients: readonly Recipient[]
       if (reached[target] === 1) decision = duplicate(decision, locale);
       // Decisions share their checks lists (frozen): each list is counted once per use, at the end.
       const checks = decision.checks;
-      if (Object.isFrozen(checks)) checkUses.set(checks, (checkUses.get(checks) ?? 0) + 1);
+      if (Object.isFrozen(checks)) {
+        const uses = checkUses.get(checks);
+        if (uses === undefined) checkUses.set(checks, { n: 1 });
+        else uses.n++;
+      }
       else count(checks, ruleIds, ruleCounts, coverage, 1);
       verdicts[decision.verdict]++;
       if (decision.verdict === 'allow') {
@@ -147,7 +151,7 @@ function replay(sends: readonly ResolvedSend[], recipients: readonly Recipient[]
     }
   }
   options.onProgress?.(done, total);
-  for (const [checks, uses] of checkUses) count(checks, ruleIds, ruleCounts, coverage, uses);
+  for (const [checks, uses] of checkUses) count(checks, ruleIds, ruleCounts, coverage, uses.n);
   return {
     ok: violations.length === 0,
     charter: { id: charter.charter.id, title: charter.charter.title, timezone: charter.timezone },

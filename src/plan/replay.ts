@@ -5,18 +5,17 @@ import type { QuotaQuery, QuotaUsage, UsageView } from '../decision/types.js';
  * plan runs in memory and persists nothing, so counters are keyed by the raw quota keys.
  */
 export class PlanUsage implements UsageView {
-  private readonly counters = new Map<string, PlanCounter>();
+  // By rule id, then key: both are strings the rules keep and give again delivery after
+  // delivery, so each look-up reads a hash already computed and builds no string.
+  private readonly counters = new Map<string, Map<string, PlanCounter>>();
+  /** The counters in the order the plan first used them: the order the report lists them in. */
+  private readonly order: { readonly ruleId: string; readonly key: string; readonly counter: PlanCounter }[] = [];
 
   /** @param seed - usage from before the plan (a ledger's), added to the plan's own. */
   constructor(private readonly seed?: UsageView) {}
 
-  // The last counter id built: a rule's queries repeat its key (the same string) delivery after delivery.
-  private lastRuleId: string | undefined;
-  private lastKey: string | undefined;
-  private lastId = '';
-
   quota(query: QuotaQuery): QuotaUsage {
-    const own = this.counters.get(this.idOf(query))?.state(query) ?? { used: 0, counted: false };
+    const own = this.counters.get(query.ruleId)?.get(query.key)?.state(query) ?? NOTHING_USED;
     if (!this.seed) return own;
     const before = this.seed.quota(query);
     return { used: before.used + own.used, counted: before.counted || own.counted };
@@ -24,33 +23,23 @@ export class PlanUsage implements UsageView {
 
   /** Records one delivered unit under the counter a query named. */
   add(query: QuotaQuery): void {
-    const id = this.idOf(query);
-    let counter = this.counters.get(id);
-    if (!counter) {
-      counter = new PlanCounter();
-      this.counters.set(id, counter);
+    let byKey = this.counters.get(query.ruleId);
+    if (byKey === undefined) this.counters.set(query.ruleId, (byKey = new Map()));
+    let counter = byKey.get(query.key);
+    if (counter === undefined) {
+      byKey.set(query.key, (counter = new PlanCounter()));
+      this.order.push({ ruleId: query.ruleId, key: query.key, counter });
     }
-    counter.add(query.messageId, query.now);
-  }
-
-  /** The id of the counter a query names: the last one's when rule and key are the same. */
-  private idOf(query: QuotaQuery): string {
-    if (query.ruleId !== this.lastRuleId || query.key !== this.lastKey) {
-      this.lastRuleId = query.ruleId;
-      this.lastKey = query.key;
-      this.lastId = counterId(query.ruleId, query.key);
-    }
-    return this.lastId;
+    counter.add(query);
   }
 
   /** Every counter the plan used, with its state at `now`. */
   *entries(now: number): Iterable<{ ruleId: string; key: string; count: 'messages' | 'deliveries'; since?: number; used: number }> {
-    for (const [id, counter] of this.counters) {
-      const [ruleId, key] = id.split('\u0000') as [string, string];
-      yield { ruleId, key, ...counter.summary(now) };
-    }
+    for (const { ruleId, key, counter } of this.order) yield { ruleId, key, ...counter.summary(now) };
   }
 }
+
+const NOTHING_USED: QuotaUsage = Object.freeze({ used: 0, counted: false });
 
 /** The units of one counter: how many deliveries, which mailings, and when. */
 class PlanCounter {
@@ -59,10 +48,12 @@ class PlanCounter {
   private readonly times: { at: number; messageId: string }[] = [];
   private last: QuotaQuery | undefined;
 
-  add(messageId: string, at: number): void {
+  add(query: QuotaQuery): void {
     this.deliveries++;
-    this.mailings.set(messageId, (this.mailings.get(messageId) ?? 0) + 1);
-    this.times.push({ at, messageId });
+    this.mailings.set(query.messageId, (this.mailings.get(query.messageId) ?? 0) + 1);
+    // Only a rolling window reads when each unit came: others keep counts alone.
+    if (query.since !== undefined) this.times.push({ at: query.now, messageId: query.messageId });
+    this.last = query;
   }
 
   state(query: QuotaQuery): QuotaUsage {
@@ -87,8 +78,4 @@ class PlanCounter {
     const window = this.last.now - this.last.since;
     return { count, used: this.state({ ...this.last, since: now - window, now }).used };
   }
-}
-
-function counterId(ruleId: string, key: string): string {
-  return `${ruleId}\u0000${key}`;
 }

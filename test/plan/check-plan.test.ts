@@ -54,6 +54,45 @@ describe('checkPlan on the 2013 Paris campaign', () => {
 });
 
 describe('replay', () => {
+  it('counts rolling windows by when each unit went, and other windows alike, rule by rule', async () => {
+    const rolling = defineCharter({
+      id: 'rolling',
+      title: 'Rolling',
+      timezone: 'Europe/Paris',
+      locale: 'en',
+      audiences: { preRegistered: {} },
+      relays: { csp: {} },
+      sources: { primaryRegister: {} },
+      rules: [
+        { id: 'p', kind: 'permit', when: { channels: ['email'] } },
+        { id: 'daily', kind: 'quota', limit: 1, count: 'deliveries', per: ['recipient'], window: { rolling: '24h' } },
+        { id: 'total', kind: 'quota', limit: 2, count: 'messages', per: ['candidate'], window: 'charter' },
+      ],
+    });
+    const report = await checkPlan(
+      {
+        recipients: [voter('v1'), voter('v2')],
+        sends: [mailing('a', '2013-05-14T10:00'), mailing('b', '2013-05-14T22:00'), mailing('c', '2013-05-15T10:30'), mailing('d', '2013-05-16T11:00')],
+      },
+      { charter: rolling },
+    );
+    // b comes 12 hours after a (refused by the rolling day); c 24½ hours after a; d is the third mailing, over the total of two.
+    expect(report.violations.map((violation) => `${violation.messageId}/${violation.recipientId}:${violation.reasons.map((reason) => reason.ruleId).join(',')}`)).toEqual([
+      'b/v1:daily',
+      'b/v2:daily',
+      'd/v1:total',
+      'd/v2:total',
+    ]);
+    // Counters in the order the plan first used them; the rolling ones as they stand at the
+    // plan's end (d, refused): c went 24½ hours before, out of the window.
+    expect(report.quotas.map(({ ruleId, key, used }) => `${ruleId} ${key} ${used}`)).toEqual([
+      'daily recipient=v1|rolling=24h 0',
+      'total candidate=candidate-a|charter 2',
+      'daily recipient=v2|rolling=24h 0',
+    ]);
+  });
+
+
   it('replays sends in time order whatever order the plan lists them in', async () => {
     const plan: Plan = {
       recipients: [voter('v1')],
