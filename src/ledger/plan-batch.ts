@@ -77,7 +77,7 @@ export function planBatch(
     // it. One shape whatever is known (the facts fill an absent field with `??=`).
     const memo = { phone: freshPhone, email: freshEmail, view: issues.length === 0 ? viewOf(recipient) : undefined } as RecipientMemo;
     if (issues.length === 0 && quotaRules.length > 0) {
-      // The counters the decision will read at `now` (as plannedQuotaQueries gives them).
+      // The counters the decision will read at `now` (test/ledger/plan-batch.test.ts holds them equal).
       const facts = sendFacts(compiled, message, recipient, now, memo);
       for (let r = 0; r < quotaRules.length; r++) {
         const query = quotaRules[r]!.quotaQuery!(facts);
