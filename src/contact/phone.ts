@@ -113,26 +113,6 @@ export function normalizePhone(raw: string, defaultCountry?: string): PhoneInfo 
 }
 
 /**
- * {@link normalizePhone} that reads its cache but never adds to it: for a caller that keeps
- * its own results (the ledger memoises contact hashes) and would otherwise evict the numbers
- * decisions reuse with numbers they never read.
- *
- * @internal
- * @param raw - The number as the CRM holds it.
- * @param defaultCountry - As for {@link normalizePhone}.
- * @returns The same result as {@link normalizePhone}.
- */
-export function normalizePhoneNoStore(raw: string, defaultCountry?: string): PhoneInfo {
-  if (typeof raw !== 'string' || raw.length > MAX_INPUT_LENGTH) return UNPARSEABLE;
-  const hit = buckets.get(defaultCountry ?? '')?.get(raw);
-  if (hit !== undefined) {
-    hit.used = true;
-    return hit.info;
-  }
-  return classify(raw, countryCode(defaultCountry));
-}
-
-/**
  * Empties the {@link normalizePhone} cache, so tests and benchmarks can measure the
  * first-seen path.
  *

@@ -1,7 +1,7 @@
 import type { CompiledCharter } from '../decision/compile.js';
 import type { Recipient } from '../decision/inputs.js';
 import { normalizeEmail, type EmailInfo } from '../contact/email.js';
-import { normalizePhone, normalizePhoneNoStore, type PhoneInfo } from '../contact/phone.js';
+import { normalizePhone, type PhoneInfo } from '../contact/phone.js';
 import { createHmac, type KeyedHasher } from './hmac.js';
 
 const MEMO_LIMIT = 50_000;
@@ -35,17 +35,18 @@ export class ContactKeys {
   }
 
   /**
-   * The normalised phone of a recipient, hashed; undefined when absent or invalid. `shared`:
-   * parse through the cache decisions read too (when the send goes to this number), rather
-   * than fill it with numbers only the suppression list needs.
+   * The normalised phone of a recipient, hashed; undefined when absent or invalid. Parsed
+   * through the cache decisions read too: a ledger may live for one request, the process's
+   * cache for many, and the numbers a suppression list checks are those of the campaign's
+   * recipients, whom its decisions read as well.
    */
-  phone(raw: string | undefined, country: string | undefined, shared = false): string | undefined {
+  phone(raw: string | undefined, country: string | undefined): string | undefined {
     if (raw === undefined) return undefined;
     const bucketKey = country ?? '';
     let bucket = this.phones.get(bucketKey);
     let hash = bucket?.get(raw);
     if (hash === undefined) {
-      const phone = shared ? normalizePhone(raw, country) : normalizePhoneNoStore(raw, country);
+      const phone = normalizePhone(raw, country);
       this.freshPhone = phone;
       hash = phone.ok ? this.hasher.hash(`tel:${phone.e164}`) : NONE;
       if (this.phoneCount >= MEMO_LIMIT) {
@@ -100,7 +101,7 @@ export class ContactKeys {
     const country = recipient.country ?? charter.defaultCountry;
     const kind = charter.channels.get(channel);
     const phoneChannel = kind === 'mobile' || kind === 'phone';
-    const phone = this.phone(recipient.phone, country, phoneChannel);
+    const phone = this.phone(recipient.phone, country);
     const email = this.email(recipient.email);
     if (phone !== undefined) contacts.push(phone);
     if (email !== undefined) contacts.push(email);

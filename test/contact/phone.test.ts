@@ -5,7 +5,6 @@ import {
   SMS_PHONE_TYPES,
   clearPhoneCache,
   normalizePhone,
-  normalizePhoneNoStore,
   phoneCacheSize,
   type PhoneInfo,
   type PhoneType,
@@ -162,17 +161,6 @@ describe('the phone cache', () => {
     const first = normalizePhone('06 12 34 56 78', 'FR');
     expect(normalizePhone('06 12 34 56 78', 'FR')).toBe(first);
     expect(phoneCacheSize()).toBe(1);
-  });
-
-  it('is read but never filled by normalizePhoneNoStore, which gives the same results', () => {
-    const inputs: [string, string | undefined][] = [['06 12 34 56 78', 'FR'], ['+44 7700 900123', 'FR'], ['0470 12 34 56', 'BE'], ['abc', 'FR'], ['06 12 34 56 78', undefined]];
-    const uncached = inputs.map(([raw, country]) => normalizePhoneNoStore(raw, country));
-    expect(phoneCacheSize()).toBe(0);
-    const cached = inputs.map(([raw, country]) => normalizePhone(raw, country));
-    expect(uncached).toEqual(cached);
-    // Once cached, the very same result objects are read back.
-    inputs.forEach(([raw, country], i) => expect(normalizePhoneNoStore(raw, country)).toBe(cached[i]));
-    expect(phoneCacheSize()).toBe(inputs.length);
   });
 
   it('starts afresh after clearPhoneCache()', () => {
