@@ -25,11 +25,25 @@ export interface RecipientMemo {
   email?: EmailInfo;
   /** The recipient as decisions read it. */
   view?: RecipientView;
+  /**
+   * The facts of the last send gathered with this memo: the decision of that very send (same
+   * charter, message and instant) reads them again instead of gathering its own. A ledger
+   * batch gathers them to plan its counters, then decides.
+   */
+  facts?: SendFacts | undefined;
 }
 
-/** Gathers the facts of a send that rules select on. */
-export function sendFacts(charter: CompiledCharter, message: Message, recipient: Recipient, now: number, memo?: RecipientMemo): SendFacts {
-  return new SendFacts(charter, message, recipient, now, memo);
+/**
+ * Gathers the facts of a send that rules select on: the memo's, when they are this send's.
+ * `keep` leaves them in the memo for the decision that follows (a plan's replay does not:
+ * its memos outlive each send, and would hold a send's facts until the next).
+ */
+export function sendFacts(charter: CompiledCharter, message: Message, recipient: Recipient, now: number, memo?: RecipientMemo, keep = false): SendFacts {
+  const known = memo?.facts;
+  if (known !== undefined && known.now === now && known.message === message && known.charter === charter && known.input === recipient) return known;
+  const facts = new SendFacts(charter, message, recipient, now, memo);
+  if (keep && memo !== undefined) memo.facts = facts;
+  return facts;
 }
 
 const NO_AUDIENCES: readonly string[] = Object.freeze([]);
@@ -42,6 +56,9 @@ const NO_AUDIENCES: readonly string[] = Object.freeze([]);
 export class SendFacts {
   readonly now: number;
   readonly message: Message;
+  /** The charter and the recipient object the facts were gathered for (to tell whose they are). */
+  readonly charter: CompiledCharter;
+  readonly input: Recipient;
   /** The recipient, as its input check read it. */
   readonly recipient: RecipientView;
   readonly channel: string;
@@ -65,6 +82,8 @@ export class SendFacts {
   constructor(charter: CompiledCharter, message: Message, recipient: Recipient, now: number, memo: RecipientMemo | undefined) {
     this.now = now;
     this.message = message;
+    this.charter = charter;
+    this.input = recipient;
     const view = memo === undefined ? viewOf(recipient) : (memo.view ??= viewOf(recipient));
     this.recipient = view;
     this.channel = message.channel;

@@ -75,10 +75,11 @@ export function planBatch(
     const issues = checkInput(message, recipient, compiled);
     // What the decision reuses: the contacts normalised here and the recipient as the check read
     // it. One shape whatever is known (the facts fill an absent field with `??=`).
-    const memo = { phone: freshPhone, email: freshEmail, view: issues.length === 0 ? viewOf(recipient) : undefined } as RecipientMemo;
+    const memo = { phone: freshPhone, email: freshEmail, view: issues.length === 0 ? viewOf(recipient) : undefined, facts: undefined } as RecipientMemo;
     if (issues.length === 0 && quotaRules.length > 0) {
       // The counters the decision will read at `now` (test/ledger/plan-batch.test.ts holds them equal).
-      const facts = sendFacts(compiled, message, recipient, now, memo);
+      // Kept in the memo: the decision of this very send reads them again.
+      const facts = sendFacts(compiled, message, recipient, now, memo, true);
       for (let r = 0; r < quotaRules.length; r++) {
         const query = quotaRules[r]!.quotaQuery!(facts);
         if (query === undefined || (query.key === lastKeys[r] && query.since === lastSinces[r])) continue;
