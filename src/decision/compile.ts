@@ -115,7 +115,13 @@ const plain = new WeakMap<object, { readonly json: string; readonly compiled: Co
  * whenever its contents change.
  */
 export function compileCharter(value: Charter): { readonly ok: true; readonly compiled: CompiledCharter } | { readonly ok: false; readonly issues: readonly CharterIssue[] } {
-  if (isCharter(value)) return compiledOf(value).found;
+  // Decisions come in runs under one charter: the last validated one is found without a look-up.
+  if (value === lastCharter && lastFound !== undefined) return lastFound;
+  if (isCharter(value)) {
+    lastFound = compiledOf(value).found;
+    lastCharter = value;
+    return lastFound;
+  }
   const json = fingerprint(value);
   const hit = json === undefined ? undefined : plain.get(value);
   if (hit !== undefined && hit.json === json) return { ok: true, compiled: hit.compiled };
@@ -125,6 +131,10 @@ export function compileCharter(value: Charter): { readonly ok: true; readonly co
   if (json !== undefined) plain.set(value, { json, compiled: result });
   return { ok: true, compiled: result };
 }
+
+// The last validated charter asked for (frozen: it cannot change) and what it compiled to.
+let lastCharter: Charter | undefined;
+let lastFound: CompiledCharter['found'] | undefined;
 
 /** A validated (frozen) charter compiles once. */
 function compiledOf(charter: Charter): CompiledCharter {
