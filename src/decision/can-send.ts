@@ -66,7 +66,7 @@ export function canSend(message: Message, recipient: Recipient, context: CanSend
       return invalid(compiled.issues.map((issue) => ({ path: ['context', 'charter', ...issue.path], message: issue.message })), now, context.locale ?? locale);
     }
     locale = context.locale ?? compiled.compiled.locale;
-    return decideChecked(compiled.compiled, message, recipient, now, locale, context.usage, checkInput(message, recipient, compiled.compiled));
+    return decideChecked(compiled.compiled, message, recipient, now, evalEnv(compiled.compiled, locale, context.usage), checkInput(message, recipient, compiled.compiled));
   } catch (error) {
     return engineError(error, now, locale);
   }
@@ -75,7 +75,8 @@ export function canSend(message: Message, recipient: Recipient, context: CanSend
 /**
  * What {@link canSend} decides once its context is read and its input checked: for callers
  * that check each message and recipient once for many decisions (a plan's replay), with the
- * issues `checkInput` found for this pair, and what decisions about the recipient can share.
+ * environment its rules read ({@link evalEnv}, built once for them), the issues `checkInput`
+ * found for this pair, and what decisions about the recipient can share.
  *
  * @internal
  */
@@ -84,28 +85,26 @@ export function decideChecked(
   message: Message,
   recipient: Recipient,
   now: number,
-  locale: Locale,
-  usage: UsageView | undefined,
+  env: EvalEnv,
   issues: readonly InputIssue[],
   memo?: RecipientMemo,
 ): Decision {
   try {
-    if (issues.length > 0) return invalid(issues, now, locale);
-    return decide(compiled, message, recipient, now, envFor(compiled, locale, usage), memo);
+    if (issues.length > 0) return invalid(issues, now, env.locale);
+    return decide(compiled, message, recipient, now, env, memo);
   } catch (error) {
-    return engineError(error, now, locale);
+    return engineError(error, now, env.locale);
   }
 }
 
-// Consecutive decisions (a mailing's, a plan's) mostly share charter, language and usage
-// view: the last environment serves them (rules only read it). It holds those three until
-// a decision with others replaces it.
-let lastEnv: EvalEnv | undefined;
-
-function envFor(charter: CompiledCharter, locale: Locale, usage: UsageView | undefined): EvalEnv {
-  const env = lastEnv;
-  if (env !== undefined && env.charter === charter && env.locale === locale && env.usage === usage) return env;
-  return (lastEnv = { charter, locale, usage, silent: false });
+/**
+ * What a decision's rules read besides the send: the charter, the language, the usage view.
+ * Callers deciding many sends alike (a plan's send, a ledger's batch) build it once for all.
+ *
+ * @internal
+ */
+export function evalEnv(charter: CompiledCharter, locale: Locale, usage: UsageView | undefined): EvalEnv {
+  return { charter, locale, usage, silent: false };
 }
 
 /**

@@ -1,4 +1,5 @@
 import { memoize } from '../util/memoize.js';
+import { PHONE_CACHE_LIMIT } from '../contact/phone.js';
 import { isCharter, parseCharter, type Charter } from '../charter/define-charter.js';
 import type { CharterIssue } from '../charter/issues.js';
 import { BUILTIN_CHANNELS, type Locale, type Rule } from '../charter/schema.js';
@@ -33,7 +34,6 @@ export interface CompiledRule {
   /** For grants that do not apply: the reason saying what would make them apply, if one thing only. */
   nearMiss?(facts: SendFacts, env: EvalEnv): { reason: Reason; next?: number | undefined } | undefined;
 }
-
 
 /** A named interval of time, in epoch milliseconds. */
 export interface Interval {
@@ -103,8 +103,8 @@ const BUILTIN_CONTACT: Record<(typeof BUILTIN_CHANNELS)[number], ContactKind> = 
 };
 
 const PHASES_MEMO_LIMIT = 256;
-/** As many contact points as the phone memo keeps (a campaign's recipients, about). */
-const CONTACT_RESULTS = 20_000;
+/** As many contact points as the phone cache keeps (a campaign's recipients, about). */
+const CONTACT_RESULTS = PHONE_CACHE_LIMIT;
 const compiled = new WeakMap<object, CompiledCharter>();
 /** Plain objects validated on the fly, with the JSON they had then: they may change between calls. */
 const plain = new WeakMap<object, { readonly json: string; readonly compiled: CompiledCharter }>();
@@ -115,13 +115,7 @@ const plain = new WeakMap<object, { readonly json: string; readonly compiled: Co
  * whenever its contents change.
  */
 export function compileCharter(value: Charter): { readonly ok: true; readonly compiled: CompiledCharter } | { readonly ok: false; readonly issues: readonly CharterIssue[] } {
-  // Decisions come in runs under one charter: the last validated one is found without a look-up.
-  if (value === lastCharter && lastFound !== undefined) return lastFound;
-  if (isCharter(value)) {
-    lastFound = compiledOf(value).found;
-    lastCharter = value;
-    return lastFound;
-  }
+  if (isCharter(value)) return compiledOf(value).found;
   const json = fingerprint(value);
   const hit = json === undefined ? undefined : plain.get(value);
   if (hit !== undefined && hit.json === json) return { ok: true, compiled: hit.compiled };
@@ -131,10 +125,6 @@ export function compileCharter(value: Charter): { readonly ok: true; readonly co
   if (json !== undefined) plain.set(value, { json, compiled: result });
   return { ok: true, compiled: result };
 }
-
-// The last validated charter asked for (frozen: it cannot change) and what it compiled to.
-let lastCharter: Charter | undefined;
-let lastFound: CompiledCharter['found'] | undefined;
 
 /** A validated (frozen) charter compiles once. */
 function compiledOf(charter: Charter): CompiledCharter {

@@ -68,20 +68,20 @@ export interface RuleCheck {
   readonly outcome: 'pass' | 'fail' | 'review' | 'not-applicable';
 }
 
-/** Where a quota stands for this send. */
+/** Where a quota stands for this send. Statuses may be frozen and shared between decisions: read them, copy to change. */
 export interface QuotaStatus {
   /** The quota rule. */
-  ruleId: string;
+  readonly ruleId: string;
   /** The counter this send falls under: its `per` values and window, e.g. `candidate=c1|audience=members|charter`. */
-  key: string;
+  readonly key: string;
   /** Units already used under this key. */
-  used: number;
+  readonly used: number;
   /** The rule's limit. */
-  limit: number;
+  readonly limit: number;
   /** Units left before this send: `max(0, limit - used)`. */
-  remaining: number;
+  readonly remaining: number;
   /** Units this send would use: 0 for a later delivery of a mailing already counted. */
-  consumes: number;
+  readonly consumes: number;
 }
 
 /** The outcome of {@link canSend}: plain, JSON-serialisable data. */
@@ -90,12 +90,16 @@ export interface Decision {
   verdict: Verdict;
   /** `verdict === 'allow'`. */
   allowed: boolean;
-  /** Never empty: for an allow, the permits (or the default) that allowed it; otherwise every failing rule and check. */
-  reasons: [Reason, ...Reason[]];
-  /** Every rule of the charter and every built-in check, with its outcome. */
-  checks: RuleCheck[];
+  /**
+   * Never empty: for an allow, the permits (or the default) that allowed it; otherwise every
+   * failing rule and check. The list may be frozen and shared between decisions (a decision
+   * given one shared reason gives its list): read it, copy to change.
+   */
+  reasons: readonly [Reason, ...Reason[]];
+  /** Every rule of the charter and every built-in check, with its outcome; a frozen list shared by decisions alike. */
+  checks: readonly RuleCheck[];
   /** Every quota that applies to the send. */
-  quotas: QuotaStatus[];
+  quotas: readonly QuotaStatus[];
   /** The earliest instant at which the time rules that refused the send would let it pass. */
   notBefore?: string;
   /** The instant evaluated, ISO 8601 UTC. */

@@ -1,5 +1,5 @@
 import type { Charter } from '../charter/define-charter.js';
-import { canSend, decideChecked } from '../decision/can-send.js';
+import { canSend, decideChecked, evalEnv } from '../decision/can-send.js';
 import type { CompiledCharter } from '../decision/compile.js';
 import type { Message } from '../decision/inputs.js';
 import { builtinReason, ruleReason } from '../decision/reasons.js';
@@ -89,6 +89,8 @@ export function decideBatch(input: BatchInput): DecidedDelivery[] {
       };
     },
   };
+  // One environment for every decision of the batch: the charter, its language, the batch's usage view.
+  const env = evalEnv(compiled, compiled.locale, usage);
   // The unit each counter takes at its rule's limit, and the list of that one unit: shared by
   // the deliveries that take it (stores only read them), rather than two objects per delivery.
   const units = new Array<ReservedUnit | undefined>(counters.length);
@@ -102,7 +104,7 @@ export function decideBatch(input: BatchInput): DecidedDelivery[] {
     let decision =
       item.issues === undefined
         ? canSend(message, item.recipient, { charter, now, usage })
-        : decideChecked(compiled, message, item.recipient, now, compiled.locale, usage, item.issues, item.memo);
+        : decideChecked(compiled, message, item.recipient, now, env, item.issues, item.memo);
     if (item.deliveryKey !== undefined && decision.checks.length > 0) {
       const duplicate = (snapshot.deliveries.size > 0 && snapshot.deliveries.has(item.deliveryKey)) || (item.who !== undefined && batchRecipients.has(item.who));
       let suppressed = false;
@@ -257,11 +259,11 @@ const SUPPRESSION_PASS: RuleCheck = Object.freeze({ ruleId: 'ledger:suppression'
 const SUPPRESSION_FAIL: RuleCheck = Object.freeze({ ruleId: 'ledger:suppression', outcome: 'fail' });
 
 /** Each shared checks list of the engine, with the ledger's two passing checks: shared too. */
-const passingLists = new WeakMap<readonly RuleCheck[], RuleCheck[]>();
+const passingLists = new WeakMap<readonly RuleCheck[], readonly RuleCheck[]>();
 
-function withPassingLedgerChecks(checks: RuleCheck[]): RuleCheck[] {
+function withPassingLedgerChecks(checks: readonly RuleCheck[]): readonly RuleCheck[] {
   let list = passingLists.get(checks);
-  if (list === undefined) passingLists.set(checks, (list = Object.freeze([...checks, DUPLICATE_PASS, SUPPRESSION_PASS]) as RuleCheck[]));
+  if (list === undefined) passingLists.set(checks, (list = Object.freeze([...checks, DUPLICATE_PASS, SUPPRESSION_PASS])));
   return list;
 }
 
@@ -273,7 +275,7 @@ function withLedgerChecks(decision: Decision, duplicate: boolean, suppressed: bo
     // canSend made this decision for this call: its checks list is the charter's, shared
     // (frozen), and so is the same list with the two passing ledger checks, made once per list.
     if (Object.isFrozen(decision.checks)) decision.checks = withPassingLedgerChecks(decision.checks);
-    else decision.checks.push(duplicateCheck, suppressionCheck);
+    else (decision.checks as RuleCheck[]).push(duplicateCheck, suppressionCheck);
     return decision;
   }
   const checks = [...decision.checks, duplicateCheck, suppressionCheck];

@@ -11,7 +11,7 @@ export interface PlanViolation {
   recipientId: string;
   verdict: Exclude<Verdict, 'allow'>;
   /** The decision's reasons; phone numbers and emails only ever appear masked. Equal lists are one array shared between violations: copy one before changing it. */
-  reasons: Reason[];
+  reasons: readonly Reason[];
   /** When the time rules would let this delivery pass, if they refused it. */
   notBefore?: string;
 }

@@ -273,25 +273,52 @@ describe('refusals many sends give alike', () => {
     }
   });
 
-  it('are told apart by everything their facts say', () => {
-    const reasonOf = (message: Message, patch: Partial<Recipient>, locale: 'fr' | 'en' = 'en') =>
-      canSend(message, person(patch), { charter: shared, now: NOW, locale }).reasons[0]!;
-    expect(reasonOf(sms(), { phone: undefined }).facts).toEqual({ channel: 'sms', field: 'phone' });
-    expect(reasonOf(email(), { email: undefined }).facts).toEqual({ channel: 'email', field: 'email' });
-    expect(reasonOf(email(), { email: 'no at sign' }).facts).toMatchObject({ channel: 'email', problem: expect.any(String) });
-    expect(reasonOf(email(), { email: 'jean@localhost' }).facts).toMatchObject({ problem: 'invalid_domain' });
-    expect(reasonOf(email({ audience: 'voters' }), {}).facts).toMatchObject({ audience: 'voters' });
-    expect(reasonOf(email({ audience: 'members' }), { audiences: ['voters'] }).facts).toMatchObject({ audience: 'members' });
-    expect(reasonOf(email(), { source: 'federationFile' }).facts).toMatchObject({ source: 'federationFile' });
-    expect(reasonOf(sms(), {}).facts).toEqual({ channel: 'sms' });
-    expect(reasonOf(sms(), { consents: [{ channel: 'sms', at: '2013-05-25T09:00:00+02:00' }] }).facts).toMatchObject({ channel: 'sms', grantedAt: '2013-05-25 09:00' });
-    expect(reasonOf(email(), { optOuts: [{ channel: 'email', at: '2013-05-10T12:00:00+02:00' }] }).facts).toEqual({ channel: 'email', at: '2013-05-10 12:00' });
-    expect(reasonOf(email(), { optOuts: [{ channel: 'all', at: '2013-05-11T12:00:00+02:00' }] }).facts).toEqual({ channel: 'all', at: '2013-05-11 12:00' });
-    expect(reasonOf(sms(), { phone: '01 42 34 56 78' }).facts).toMatchObject({ masked: '+33 1 •• •• •• 78' });
-    expect(reasonOf(sms(), { phone: '01 42 34 56 79' }).facts).toMatchObject({ masked: '+33 1 •• •• •• 79' });
-    expect(reasonOf(sms(), { phone: '+33 1 42 34 56 79' })).toBe(reasonOf(sms(), { phone: '01.42.34.56.79' }));
-    expect(reasonOf(sms(), { phone: undefined }, 'fr').message).toBe(canSend(sms(), person({ phone: undefined }), { charter: charterWith(rules), now: NOW, locale: 'fr' }).reasons[0]!.message);
-    expect(reasonOf(sms(), { phone: undefined }, 'fr').message).not.toBe(reasonOf(sms(), { phone: undefined }).message);
+  // Two sends that differ in one fact only, on a charter that has just kept the first one's
+  // refusal: the second must get its own, as a charter compiled afresh gives it.
+  type Send = readonly [Message, Partial<Recipient>, string?];
+  const apartRules: Parameters<typeof charterWith>[0] = [
+    { id: 'no-listed-sources', kind: 'forbid', when: { sources: ['federationFile', 'signup'] } },
+    { id: 'consent', kind: 'consent', when: { channels: ['sms', 'call'] } },
+    // Two separate runs of time (early May, then the vote): a freeze that ends with either.
+    { id: 'freeze', kind: 'forbid', when: { phases: ['early', 'vote'], channels: ['post'] } },
+  ];
+  const apartPhases = {
+    early: { from: '2013-05-01T00:00', to: '2013-05-05T00:00' },
+    campaign: { label: 'the campaign', from: '2013-05-13T00:00', to: '2013-05-31T08:00' },
+    vote: { label: 'the vote', from: '2013-05-31T08:00', to: '2013-06-03T19:00' },
+  };
+  const apartCharter = () => charterWith(apartRules, { phases: apartPhases });
+  const reasonOf = (on: Charter, [message, patch, now = NOW]: Send, code: string, locale: 'fr' | 'en' = 'en') =>
+    canSend(message, person(patch), { charter: on, now, locale }).reasons.find((reason) => reason.code === code)!;
+  const apart = (code: string, first: Send, second: Send, locale: 'fr' | 'en' = 'en') => {
+    const kept = apartCharter();
+    const one = reasonOf(kept, first, code, locale);
+    const two = reasonOf(kept, second, code, locale);
+    expect(two, code).toEqual(reasonOf(apartCharter(), second, code, locale));
+    expect(two.facts, code).not.toEqual(one.facts);
+  };
+
+  it.each([
+    ['NO_CONTACT', 'the channel', [sms(), { phone: undefined }], [sms({ channel: 'call' }), { phone: undefined }]],
+    ['NO_CONTACT', 'the field', [sms(), { phone: undefined }], [email(), { email: undefined }]],
+    ['INVALID_CONTACT', 'the problem', [email(), { email: 'no at sign' }], [email(), { email: 'jean@localhost' }]],
+    ['NOT_IN_AUDIENCE', 'the audience', [email({ audience: 'voters' }), {}], [email({ audience: 'members' }), { audiences: ['voters'] }]],
+    ['FORBIDDEN_SOURCE', 'the source', [email(), { source: 'federationFile' }], [email(), { source: 'signup' }]],
+    ['FORBIDDEN', 'when the freeze ends', [sms({ channel: 'post' }), {}, '2013-05-02T10:00:00+02:00'], [sms({ channel: 'post' }), {}, '2013-06-01T10:00:00+02:00']],
+    ['CONSENT_MISSING', 'the channel', [sms(), {}], [sms({ channel: 'call' }), {}]],
+    ['CONSENT_MISSING', 'a consent to come', [sms(), {}], [sms(), { consents: [{ channel: 'sms', at: '2013-05-25T09:00:00+02:00' }] }]],
+    ['OPTED_OUT', "the record's channel", [email(), { optOuts: [{ channel: 'email', at: '2013-05-10T12:00:00+02:00' }] }], [email(), { optOuts: [{ channel: 'all', at: '2013-05-10T12:00:00+02:00' }] }]],
+    ['OPTED_OUT', "the record's instant", [email(), { optOuts: [{ channel: 'email', at: '2013-05-10T12:00:00+02:00' }] }], [email(), { optOuts: [{ channel: 'email', at: '2013-05-11T12:00:00+02:00' }] }]],
+    ['NOT_A_MOBILE', 'the number', [sms(), { phone: '01 42 34 56 78' }], [sms(), { phone: '01 42 34 56 79' }]],
+  ] as [string, string, Send, Send][])('%s: told apart by %s', (code, _, first, second) => apart(code, first, second));
+
+  it('are kept per language, and one number in any format is one number', () => {
+    const kept = apartCharter();
+    const english = reasonOf(kept, [sms(), { phone: undefined }], 'NO_CONTACT');
+    const french = reasonOf(kept, [sms(), { phone: undefined }], 'NO_CONTACT', 'fr');
+    expect(french).toEqual(reasonOf(apartCharter(), [sms(), { phone: undefined }], 'NO_CONTACT', 'fr'));
+    expect(french.message).not.toBe(english.message);
+    expect(reasonOf(kept, [sms(), { phone: '+33 1 42 34 56 79' }], 'NOT_A_MOBILE')).toBe(reasonOf(kept, [sms(), { phone: '01.42.34.56.79' }], 'NOT_A_MOBILE'));
   });
 
   it('are never mistaken for a rule that bears a reason code as its id', () => {

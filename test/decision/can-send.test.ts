@@ -797,22 +797,24 @@ describe('reporting', () => {
   });
 
   it('a decision given one shared reason gives its frozen list; a second reason copies it, leaving it whole', () => {
-    const noContact = (patch: Partial<Recipient>) => canSend(baseMessage, recipient(patch, ['email']), { charter, now: NOW });
     const single = charterOf([permitAll]);
-    const allowed = canSend(baseMessage, baseRecipient, { charter: single, now: NOW });
-    expect(canSend(baseMessage, recipient({ id: 'r-2' }), { charter: single, now: NOW }).reasons).toBe(allowed.reasons);
+    const decide = (patch: Partial<Recipient>, omit: (keyof Recipient)[] = [], target?: string) =>
+      canSend(target === undefined ? baseMessage : { ...baseMessage, audience: target }, recipient(patch, omit), { charter: single, now: NOW });
+    const allowed = decide({});
+    expect(decide({ id: 'r-2' }).reasons).toBe(allowed.reasons);
     expect(Object.isFrozen(allowed.reasons)).toBe(true);
-    const refusedAlone = canSend(baseMessage, recipient({}, ['email']), { charter: single, now: NOW });
+    const refusedAlone = decide({}, ['email']);
     expect(refusedAlone.reasons.map((reason) => reason.code)).toEqual(['NO_CONTACT']);
     expect(Object.isFrozen(refusedAlone.reasons)).toBe(true);
-    // The same shared reason first, then others: a new list; the shared one still holds one reason.
-    const several = noContact({ source: 'federationFile' });
-    expect(several.reasons.map((reason) => reason.code)).toEqual(['NO_CONTACT', 'FORBIDDEN_SOURCE', 'FORBIDDEN', 'QUOTA_UNKNOWN']);
-    expect(several.reasons[0]).toBe(noContact({ id: 'r-4' }).reasons[0]);
+    // The same shared reason first, then another, on the same charter: a new, open list.
+    const several = decide({ audiences: [] }, ['email'], 'voters');
+    expect(several.reasons.map((reason) => reason.code)).toEqual(['NO_CONTACT', 'NOT_IN_AUDIENCE']);
+    expect(several.reasons[0]).toBe(refusedAlone.reasons[0]);
+    expect(several.reasons).not.toBe(refusedAlone.reasons);
     expect(Object.isFrozen(several.reasons)).toBe(false);
-    const again = canSend(baseMessage, recipient({ id: 'r-3' }, ['email']), { charter: single, now: NOW });
-    expect(again.reasons).toBe(refusedAlone.reasons);
-    expect(again.reasons).toHaveLength(1);
+    // The shared list is as it was, and still given.
+    expect(refusedAlone.reasons).toHaveLength(1);
+    expect(decide({ id: 'r-3' }, ['email']).reasons).toBe(refusedAlone.reasons);
   });
 
   it('charters with more checks than one number holds (26) list them all, in order', () => {
@@ -829,7 +831,8 @@ describe('reporting', () => {
   });
 
   it('charters with exactly 26 checks read every outcome back from the one number', () => {
-    // The largest number: every digit high (not-applicable is 3), the first checks failing.
+    // 26 digits, the most one number holds exactly: the rules' digits high (not-applicable
+    // is 3), the built-in checks' failing and passing.
     const idle: RuleInput[] = Array.from({ length: 23 }, (_, i) => ({ id: `n${i}`, kind: 'forbid', when: { channels: ['post'] } }));
     const full = charterOf(idle);
     const decision = canSend({ ...baseMessage, audience: 'voters' }, recipient({ audiences: [] }, ['email']), { charter: full, now: NOW });

@@ -4,8 +4,8 @@
  * question for the quota engine.
  */
 import { describe, expect, it } from 'vitest';
-import { CharterguardError, CharterError, createLedger, memoryStore, type LedgerStore, type Message, type Recipient } from '../../src/index.js';
-import { charterWith, codes, collect, mail, person, quota, SECRET, T0, text } from './fixtures.js';
+import { canSend, CharterguardError, CharterError, createLedger, memoryStore, type LedgerStore, type Message, type Recipient } from '../../src/index.js';
+import { charterWith, codes, collect, HOUR, mail, person, quota, SECRET, T0, text } from './fixtures.js';
 import { hookedStore } from './store-wrappers.js';
 
 const durable = (): LedgerStore => ({ ...hookedStore(memoryStore(), {}), durable: true });
@@ -80,6 +80,33 @@ describe('the ledger’s own checks', () => {
       ['ledger:duplicate=pass', 'ledger:suppression=fail'],
     ]);
     expect(results.map(({ decision }) => codes(decision))).toEqual([['PERMITTED'], ['PERMITTED'], ['DUPLICATE_DELIVERY'], ['OPTED_OUT']]);
+  });
+});
+
+describe('a batch’s decisions', () => {
+  // Planning gathers each send's facts to find its counters, and the decision reads them
+  // again: only that send's, at that instant; the search for notBefore gathers its own.
+  const quietCharter = charterWith([
+    quota({ id: 'per-person', count: 'deliveries', per: ['recipient'], limit: 5 }),
+    { id: 'quiet', kind: 'quietHours', windows: [{ days: ['mon', 'tue', 'wed', 'thu', 'fri'], from: '09:00', to: '20:00' }] },
+  ]);
+
+  it('say when time rules would let a refused send go, as canSend does', async () => {
+    const ledger = createLedger({ charter: quietCharter, store: memoryStore() });
+    const late = T0 + 12 * HOUR; // 22:00 in Paris, a Monday
+    const [refused] = await ledger.authorizeMany(mail('m1'), [person(1)], { now: late });
+    expect(refused!.decision).toMatchObject({ verdict: 'deny', notBefore: '2013-05-21T07:00:00.000Z' });
+    expect(refused!.decision.notBefore).toBe(canSend(mail('m1'), person(1), { charter: quietCharter, now: late, usage: await ledger.usage({ now: late }) }).notBefore);
+  });
+
+  it('read each recipient’s own facts, whatever the batch before them read', async () => {
+    const ledger = createLedger({ charter: quietCharter, store: memoryStore() });
+    const one = await ledger.authorizeMany(mail('m1'), [person(1), person(2, { audiences: ['voters'] })], { now: T0 });
+    for (const { reservation } of one) await reservation?.commit({ now: T0 });
+    const two = await ledger.authorizeMany(mail('m2', { audience: 'voters' }), [person(1), person(2, { audiences: ['voters'] })], { now: T0 + HOUR });
+    expect(one.map(({ decision }) => decision.verdict)).toEqual(['allow', 'allow']);
+    expect(two.map(({ decision }) => codes(decision))).toEqual([['NOT_IN_AUDIENCE'], ['PERMITTED']]);
+    expect(two[1]!.decision.quotas).toMatchObject([{ ruleId: 'per-person', key: 'recipient=r2|charter', used: 1 }]);
   });
 });
 

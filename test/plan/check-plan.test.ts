@@ -54,6 +54,32 @@ describe('checkPlan on the 2013 Paris campaign', () => {
 });
 
 describe('replay', () => {
+  it('reports a rolling counter used once, then never read again, as it stands at the end', async () => {
+    // v1's one unit left its 24-hour window two days before the plan's last send.
+    const daily = defineCharter({
+      id: 'daily',
+      title: 'Daily',
+      timezone: 'Europe/Paris',
+      locale: 'en',
+      rules: [
+        { id: 'p', kind: 'permit' },
+        { id: 'daily', kind: 'quota', limit: 1, count: 'deliveries', per: ['recipient'], window: { rolling: '24h' } },
+      ],
+    });
+    const text = (id: string) => ({ id, channel: 'email', sender });
+    const report = await checkPlan(
+      {
+        recipients: [voter('v1'), voter('v2')],
+        sends: [
+          { at: '2013-05-10T08:00', message: text('m1'), to: ['v1'] },
+          { at: '2013-05-12T08:00', message: text('m2'), to: ['v2'] },
+        ],
+      },
+      { charter: daily },
+    );
+    expect(report.quotas.map(({ key, used }) => `${key} ${used}`)).toEqual(['recipient=v1|rolling=24h 0', 'recipient=v2|rolling=24h 1']);
+  });
+
   it('counts rolling windows by when each unit went, and other windows alike, rule by rule', async () => {
     const rolling = defineCharter({
       id: 'rolling',
@@ -91,7 +117,6 @@ describe('replay', () => {
       'daily recipient=v2|rolling=24h 0',
     ]);
   });
-
 
   it('replays sends in time order whatever order the plan lists them in', async () => {
     const plan: Plan = {
