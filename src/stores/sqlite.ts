@@ -54,7 +54,7 @@ export interface SqliteLedgerStore extends LedgerStore {
 }
 
 /** The schema version this code writes and reads. */
-export const SQLITE_SCHEMA_VERSION = 2;
+export const SQLITE_SCHEMA_VERSION = 3;
 
 /**
  * A durable ledger store in a SQLite database: for one machine, one or several processes.
@@ -124,7 +124,7 @@ class SqliteStore implements SqliteLedgerStore {
         const holder = write.claims.get(reservation.deliveryKey) ?? this.holder(reservation.deliveryKey, now);
         if (holder !== undefined) return holder === reservation.id ? { ok: true } : { ok: false, conflict: { kind: 'duplicate' } };
         // The id was used before (released or expired): a new attempt comes with a new id.
-        if (write.ids.has(reservation.id) || this.sql(this.q.known).get(textHash(reservation.id), reservation.id) !== undefined) {
+        if (write.ids.has(reservation.id) || this.sql(this.q.known).get(reservation.id) !== undefined) {
           return { ok: false, conflict: { kind: 'duplicate' } };
         }
         const states = reservation.units.map((unit) => {
@@ -161,7 +161,7 @@ class SqliteStore implements SqliteLedgerStore {
     return this.transaction('BEGIN IMMEDIATE', () => {
       const events: AuditEvent[] = [];
       const outcomes = requests.map(({ id, event }): SettleOutcome => {
-        const row = this.sql(this.q.find).get(textHash(id), id) as { rid: number; message_id: string; state: string; expires_at: number } | undefined;
+        const row = this.sql(this.q.find).get(id) as { rid: number; message_id: string; state: string; expires_at: number } | undefined;
         if (!row) return 'unknown';
         if (row.state === 'committed') return 'already-committed';
         if (row.state === 'released') return 'already-released';
@@ -299,8 +299,8 @@ function queries(t: SqliteTables) {
     // Row ids are never reused, even after old reservations are deleted (retention).
     nextIds: `SELECT max(coalesce((SELECT max(rid) FROM ${t.reservations}), 0), coalesce((SELECT seq FROM sqlite_sequence WHERE name = '${t.reservations}'), 0)) + 1 AS rid,
       (SELECT coalesce(max(cid), 0) + 1 FROM ${t.counters}) AS cid`,
-    known: `SELECT 1 FROM ${t.reservations} WHERE id_hash = ? AND id = ?`,
-    find: `SELECT rid, message_id, state, expires_at FROM ${t.reservations} WHERE id_hash = ? AND id = ?`,
+    known: `SELECT 1 FROM ${t.reservations} WHERE id = ?`,
+    find: `SELECT rid, message_id, state, expires_at FROM ${t.reservations} WHERE id = ?`,
     holder: `SELECT id FROM ${t.reservations} WHERE key_hash = ? AND delivery_key = ? AND state IN ('pending', 'committed') AND (state = 'committed' OR expires_at > ?)`,
     setState: `UPDATE ${t.reservations} SET state = ? WHERE rid = ?`,
     due: `SELECT rid, id, message_id, recipient, expires_at FROM ${t.reservations} WHERE state = 'pending' AND expires_at <= ? ORDER BY expires_at, id`,

@@ -35,7 +35,7 @@ describe('sqliteStore', () => {
     await sqliteStore(db).migrate();
     expect(db.pragma('journal_mode', { simple: true })).toBe('wal');
     expect(db.prepare("SELECT value FROM charterguard_meta WHERE key = 'schema_version'").get()).toEqual({ value: String(SQLITE_SCHEMA_VERSION) });
-    expect(SQLITE_SCHEMA_VERSION).toBe(2);
+    expect(SQLITE_SCHEMA_VERSION).toBe(3);
   });
 
   it('migrates idempotently: twice, and from a second connection to the same file', async () => {
