@@ -81,6 +81,39 @@ describe('sqliteStore', () => {
     expect(() => sqliteStore(db, { tablePrefix: 'x; DROP TABLE y' })).toThrow(/tablePrefix/);
   });
 
+  it('looks a batch up in one statement however long it is: 12,000 deliveries, more than SQLite binds variables in one', async () => {
+    const db = open();
+    const store = sqliteStore(db);
+    const N = 12_000;
+    const at = new Date(T0).toISOString();
+    const batch = (prefix: string) =>
+      Array.from({ length: N }, (_, n) => ({
+        id: `${prefix}-${n}`,
+        messageId: 'm1',
+        recipient: `who-${n}`,
+        deliveryKey: `m1|who-${n}`,
+        units: [{ ruleId: 'per-recipient', key: `who-${n}`, count: 'deliveries' as const, limit: 1 }],
+        event: { type: 'authorized' as const, at, reservationId: `${prefix}-${n}` },
+      }));
+    const taken = batch('a');
+    const ok = Array.from({ length: N }, () => ({ ok: true }));
+    expect(await store.reserve({ now: T0, expiresAt: T0 + 60_000, reservations: taken, events: [] })).toEqual(ok);
+    const events = async () => {
+      let count = 0;
+      for await (const _ of store.events()) count++;
+      return count;
+    };
+    expect(await events()).toBe(N);
+    // A retry of the same reservations is ok again, and logs nothing new.
+    expect(await store.reserve({ now: T0, expiresAt: T0 + 60_000, reservations: taken, events: [] })).toEqual(ok);
+    expect(await events()).toBe(N);
+    // Other reservations for the same deliveries are duplicates, the first and the last alike.
+    const again = await store.reserve({ now: T0, expiresAt: T0 + 60_000, reservations: batch('b'), events: [] });
+    expect(new Set(again.map((outcome) => JSON.stringify(outcome)))).toEqual(new Set([JSON.stringify({ ok: false, conflict: { kind: 'duplicate' } })]));
+    const snapshot = await store.snapshot({ now: T0, messageId: 'm1', counters: [], deliveries: taken.map((r) => r.deliveryKey), contacts: [], channel: 'email' });
+    expect(snapshot.deliveries.size).toBe(N);
+  });
+
   it('refuses tables written by a newer schema version', async () => {
     const db = open();
     await sqliteStore(db).migrate();
