@@ -114,6 +114,30 @@ describe('sqliteStore', () => {
     expect(snapshot.deliveries.size).toBe(N);
   });
 
+  it('reads suppressions alike for a short list of contacts and a long one', async () => {
+    const store = sqliteStore(open());
+    const entry = (contact: string, channel: string, action: 'opt-out' | 'opt-in', at: number) => ({ contact, channel, action, at });
+    await store.suppress(
+      [
+        entry('who-5', 'email', 'opt-out', T0 - 2),
+        entry('who-7', 'all', 'opt-out', T0 - 2),
+        entry('who-7', 'email', 'opt-in', T0 - 1),
+        entry('who-8', 'email', 'opt-in', T0 - 2),
+        entry('who-8', 'all', 'opt-out', T0 - 1),
+        entry('who-9', 'sms', 'opt-out', T0 - 2),
+        entry('who-11', 'email', 'opt-out', T0 + 1),
+      ],
+      [],
+    );
+    const suppressed = async (contacts: string[]) =>
+      [...(await store.snapshot({ now: T0, messageId: 'm1', counters: [], deliveries: [], contacts, channel: 'email' })).suppressed].sort();
+    expect(await suppressed(['who-5', 'who-7'])).toEqual(['who-5']);
+    expect(await suppressed(['who-8'])).toEqual(['who-8']);
+    const many = Array.from({ length: 2_000 }, (_, n) => `who-${n}`);
+    expect(await suppressed(many)).toEqual(['who-5', 'who-8']);
+    expect(await suppressed([...many, 'who-5'])).toEqual(['who-5', 'who-8']);
+  });
+
   it('refuses tables written by a newer schema version', async () => {
     const db = open();
     await sqliteStore(db).migrate();
