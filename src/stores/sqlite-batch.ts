@@ -33,7 +33,7 @@ export class BatchWrite {
   reservation(reservation: ReservationRequest, now: number, expiresAt: number): number {
     const rid = this.nextRid++;
     const { id, deliveryKey } = reservation;
-    this.reservations.push(rid, id, textHash(id), reservation.messageId, reservation.recipient, deliveryKey, textHash(deliveryKey), now, expiresAt);
+    this.reservations.push(rid, id, reservation.messageId, reservation.recipient, deliveryKey, textHash(deliveryKey), now, expiresAt);
     this.claims.set(deliveryKey, id);
     this.ids.add(id);
     this.events.push(reservation.event);
@@ -58,7 +58,7 @@ export class BatchWrite {
   /** Writes every row, the running sums, then the taken reservations' events and `events`. */
   flush(sql: Sql, t: SqliteTables, events: readonly AuditEvent[]): void {
     insertRows(sql, `INSERT INTO ${t.counters} (cid, rule_id, key, key_hash) VALUES`, 4, this.counters);
-    insertRows(sql, `INSERT INTO ${t.reservations} (rid, id, id_hash, message_id, recipient, delivery_key, key_hash, at, expires_at, state) VALUES`, 9, this.reservations, '', "'pending'");
+    insertRows(sql, `INSERT INTO ${t.reservations} (rid, id, message_id, recipient, delivery_key, key_hash, at, expires_at, state) VALUES`, 8, this.reservations, '', "'pending'");
     insertRows(sql, `INSERT INTO ${t.units} (rid, cid, at) VALUES`, 3, this.units);
     const sums: unknown[] = [];
     for (const [cid, mailings] of this.sums) for (const [messageId, units] of mailings) sums.push(cid, messageId, units);

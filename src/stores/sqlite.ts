@@ -8,6 +8,7 @@ import type {
   CounterUsage,
   ExpiredReservation,
   LedgerStore,
+  QuotaCounter,
   ReservationOutcome,
   ReserveRequest,
   SettleOutcome,
@@ -16,9 +17,10 @@ import type {
   SnapshotRequest,
   SuppressionEntry,
 } from 'charterguard';
-import { decodeEvent, encodeEvent, expiredEvent, groupUnits, sqlName, textHash } from './sql-common.js';
+import { decodeEvent, encodeEvent, expiredEvent, groupUnits, sqlName } from './sql-common.js';
 import { BatchWrite, insertRows } from './sqlite-batch.js';
 import { CounterRead, SqliteCounters } from './sqlite-counters.js';
+import { SqliteLookups } from './sqlite-lookups.js';
 import { sqliteMigrations, sqliteTables, type SqliteTables } from './sqlite-schema.js';
 
 /** The part of a prepared statement the store uses (a `better-sqlite3` `Statement` fits). */
@@ -54,7 +56,7 @@ export interface SqliteLedgerStore extends LedgerStore {
 }
 
 /** The schema version this code writes and reads. */
-export const SQLITE_SCHEMA_VERSION = 2;
+export const SQLITE_SCHEMA_VERSION = 3;
 
 /**
  * A durable ledger store in a SQLite database: for one machine, one or several processes.
@@ -81,6 +83,7 @@ class SqliteStore implements SqliteLedgerStore {
   private ready = false;
   private readonly statements = new Map<string, SqliteStatement>();
   private readonly counters_: SqliteCounters;
+  private readonly lookups: SqliteLookups;
   private readonly q: ReturnType<typeof queries>;
 
   constructor(
@@ -88,6 +91,7 @@ class SqliteStore implements SqliteLedgerStore {
     private readonly t: SqliteTables,
   ) {
     this.counters_ = new SqliteCounters((text) => this.sql(text), t);
+    this.lookups = new SqliteLookups((text) => this.sql(text), t);
     this.q = queries(t);
   }
 
@@ -100,13 +104,13 @@ class SqliteStore implements SqliteLedgerStore {
     return this.transaction('BEGIN', () => {
       // Reads never write: units of reservations due but not swept yet are taken off the sums.
       const due = this.counters_.due(now);
-      const counters = request.counters.map((counter) => {
-        const read = this.counters_.read(counter, now, due);
+      const reads = this.counters_.readAll(request.counters, now, due);
+      const counters = request.counters.map((counter, i) => {
+        const read = reads[i]!;
         return { used: counter.count === 'messages' ? read.mailings : read.deliveries, counted: read.counted(request.messageId) };
       });
-      const deliveries = new Set(request.deliveries.filter((key) => this.holder(key, now) !== undefined));
-      const suppressed = new Set(request.contacts.filter((contact) => this.isSuppressed(contact, request.channel, now)));
-      return { counters, deliveries, suppressed };
+      const deliveries = new Set(this.lookups.holders(request.deliveries, now).keys());
+      return { counters, deliveries, suppressed: this.lookups.suppressed(request.contacts, request.channel, now) };
     });
   }
 
@@ -118,21 +122,24 @@ class SqliteStore implements SqliteLedgerStore {
       // every unit row left is live, so the running sums are exact.
       this.expireDue(now);
       const write = new BatchWrite(this.sql(this.q.nextIds).get() as { rid: number; cid: number });
-      const reads = new Map<string, CounterRead>();
       const cids = new Map<string, number>();
+      // What the tables held before this batch: its own rows are written only at the end.
+      const holders = this.lookups.holders(request.reservations.map((reservation) => reservation.deliveryKey), now);
+      const known = this.lookups.known(request.reservations.map((reservation) => reservation.id));
+      // Every counter the batch may take units under, read at once.
+      const wanted = new Map<string, QuotaCounter>();
+      for (const reservation of request.reservations) for (const unit of reservation.units) wanted.set(unitId(unit), unit);
+      const reads = new Map<string, CounterRead>();
+      const all = this.counters_.readAll([...wanted.values()], now);
+      [...wanted.keys()].forEach((id, i) => reads.set(id, all[i]!));
       const outcomes = request.reservations.map((reservation): ReservationOutcome => {
-        const holder = write.claims.get(reservation.deliveryKey) ?? this.holder(reservation.deliveryKey, now);
+        const holder = write.claims.get(reservation.deliveryKey) ?? holders.get(reservation.deliveryKey);
         if (holder !== undefined) return holder === reservation.id ? { ok: true } : { ok: false, conflict: { kind: 'duplicate' } };
         // The id was used before (released or expired): a new attempt comes with a new id.
-        if (write.ids.has(reservation.id) || this.sql(this.q.known).get(textHash(reservation.id), reservation.id) !== undefined) {
+        if (write.ids.has(reservation.id) || known.has(reservation.id)) {
           return { ok: false, conflict: { kind: 'duplicate' } };
         }
-        const states = reservation.units.map((unit) => {
-          const id = `${unit.ruleId}\u0000${unit.key}\u0000${unit.since ?? ''}`;
-          let read = reads.get(id);
-          if (!read) reads.set(id, (read = this.counters_.read(unit, now)));
-          return { unit, read };
-        });
+        const states = reservation.units.map((unit) => ({ unit, read: reads.get(unitId(unit))! }));
         for (const { unit, read } of states) {
           // A unit of a mailing already counted takes nothing, even over the limit (after an approval).
           if (unit.count === 'messages' && read.counted(reservation.messageId)) continue;
@@ -161,7 +168,7 @@ class SqliteStore implements SqliteLedgerStore {
     return this.transaction('BEGIN IMMEDIATE', () => {
       const events: AuditEvent[] = [];
       const outcomes = requests.map(({ id, event }): SettleOutcome => {
-        const row = this.sql(this.q.find).get(textHash(id), id) as { rid: number; message_id: string; state: string; expires_at: number } | undefined;
+        const row = this.sql(this.q.find).get(id) as { rid: number; message_id: string; state: string; expires_at: number } | undefined;
         if (!row) return 'unknown';
         if (row.state === 'committed') return 'already-committed';
         if (row.state === 'released') return 'already-released';
@@ -224,19 +231,6 @@ class SqliteStore implements SqliteLedgerStore {
     return groupUnits(rows as { rule_id: string; key: string; message_id: string; at: number }[]);
   }
 
-  /** The reservation holding a delivery key at `now`, if any. */
-  private holder(deliveryKey: string, now: number): string | undefined {
-    const row = this.sql(this.q.holder).get(textHash(deliveryKey), deliveryKey, now) as { id: string } | undefined;
-    return row?.id;
-  }
-
-  private isSuppressed(contact: string, channel: string, now: number): boolean {
-    const row = this.sql(
-      `SELECT max(CASE WHEN action = 'opt-out' THEN at END) AS out, max(CASE WHEN action = 'opt-in' THEN at END) AS back FROM ${this.t.suppressions} WHERE contact = ? AND at <= ? AND channel IN (?, 'all')`,
-    ).get(contact, now, channel) as { out: number | null; back: number | null };
-    return row.out !== null && (row.back === null || row.back < row.out);
-  }
-
   /** Gives a reservation's units and delivery key back. */
   private drop(rid: number, messageId: string, state: 'released' | 'expired'): void {
     this.sql(this.q.setState).run(state, rid);
@@ -293,15 +287,18 @@ class SqliteStore implements SqliteLedgerStore {
   }
 }
 
+/** What tells a counter read apart: a rolling window's start makes another read of the same counter. */
+function unitId(unit: QuotaCounter): string {
+  return `${unit.ruleId}\u0000${unit.key}\u0000${unit.since ?? ''}`;
+}
+
 /** The store's hot statements, written once so their texts are the same strings at every call. */
 function queries(t: SqliteTables) {
   return {
     // Row ids are never reused, even after old reservations are deleted (retention).
     nextIds: `SELECT max(coalesce((SELECT max(rid) FROM ${t.reservations}), 0), coalesce((SELECT seq FROM sqlite_sequence WHERE name = '${t.reservations}'), 0)) + 1 AS rid,
       (SELECT coalesce(max(cid), 0) + 1 FROM ${t.counters}) AS cid`,
-    known: `SELECT 1 FROM ${t.reservations} WHERE id_hash = ? AND id = ?`,
-    find: `SELECT rid, message_id, state, expires_at FROM ${t.reservations} WHERE id_hash = ? AND id = ?`,
-    holder: `SELECT id FROM ${t.reservations} WHERE key_hash = ? AND delivery_key = ? AND state IN ('pending', 'committed') AND (state = 'committed' OR expires_at > ?)`,
+    find: `SELECT rid, message_id, state, expires_at FROM ${t.reservations} WHERE id = ?`,
     setState: `UPDATE ${t.reservations} SET state = ? WHERE rid = ?`,
     due: `SELECT rid, id, message_id, recipient, expires_at FROM ${t.reservations} WHERE state = 'pending' AND expires_at <= ? ORDER BY expires_at, id`,
     liveUnits: `SELECT c.rule_id, c.key, r.message_id, r.at FROM ${t.units} u JOIN ${t.reservations} r ON r.rid = u.rid JOIN ${t.counters} c ON c.cid = u.cid

@@ -1,6 +1,7 @@
 /**
  * Upgrading a ledger written by schema 1 (the stores' first version: usage counted from unit rows) to
- * schema 2 (running sums): the rows schema 1 left behind, in every state, keep their meaning.
+ * schema 2 (running sums) and on (SQLite schema 3: reservations found by an index on their id): the
+ * rows schema 1 left behind, in every state, keep their meaning.
  * Schema 1 is created with its own migration and filled as its code left it.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -136,8 +137,9 @@ describe('sqliteStore upgrading schema 1', () => {
     rmSync(folder, { recursive: true, force: true });
   });
 
-  it('carries every reservation, unit, event and opt-out over, and computes the running sums from them', async () => {
-    const db = new Database(join(folder, 'v1.db'));
+  /** A database at schema 1, filled as its code left it. */
+  const schema1 = (file: string) => {
+    const db = new Database(join(folder, file));
     opened.push(db);
     const t = sqliteTables('charterguard_');
     db.exec('PRAGMA journal_mode = WAL');
@@ -154,10 +156,32 @@ describe('sqliteStore upgrading schema 1', () => {
     }
     for (const event of OLD_EVENTS) db.prepare(`INSERT INTO ${t.events} (data) VALUES (?)`).run(JSON.stringify(event));
     db.prepare(`INSERT INTO ${t.suppressions} (contact, channel, action, at) VALUES (?, 'sms', 'opt-out', ?)`).run(dave, T0 - HOUR);
+    return { db, t };
+  };
 
+  it('carries every reservation, unit, event and opt-out over, and computes the running sums from them', async () => {
+    const { db, t } = schema1('v1.db');
     const store = sqliteStore(db);
     await store.migrate();
     expect(db.prepare(`SELECT value FROM ${t.meta} WHERE key = 'schema_version'`).get()).toEqual({ value: String(SQLITE_SCHEMA_VERSION) });
+    await expectUpgraded(store, sqliteProbe(db), false);
+  });
+
+  it('from schema 2, finds reservations by an index on their id instead of its hash, and keeps every row', async () => {
+    const { db, t } = schema1('v2.db');
+    db.exec('BEGIN IMMEDIATE');
+    sqliteMigrations(t)[1]!(db);
+    db.prepare(`UPDATE ${t.meta} SET value = '2' WHERE key = 'schema_version'`).run();
+    db.exec('COMMIT');
+    const columns = () => (db.prepare(`SELECT name FROM pragma_table_info('${t.reservations}')`).all() as { name: string }[]).map(({ name }) => name);
+    expect(columns()).toContain('id_hash');
+    const rows = db.prepare(`SELECT count(*) AS n FROM ${t.reservations}`).get();
+    const store = sqliteStore(db);
+    await store.migrate();
+    expect(db.prepare(`SELECT value FROM ${t.meta} WHERE key = 'schema_version'`).get()).toEqual({ value: String(SQLITE_SCHEMA_VERSION) });
+    expect(columns()).not.toContain('id_hash');
+    expect(db.prepare(`SELECT name FROM pragma_index_info('${t.reservations}_id')`).all()).toEqual([{ name: 'id' }]);
+    expect(db.prepare(`SELECT count(*) AS n FROM ${t.reservations}`).get()).toEqual(rows);
     await expectUpgraded(store, sqliteProbe(db), false);
   });
 });

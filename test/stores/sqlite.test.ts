@@ -35,7 +35,7 @@ describe('sqliteStore', () => {
     await sqliteStore(db).migrate();
     expect(db.pragma('journal_mode', { simple: true })).toBe('wal');
     expect(db.prepare("SELECT value FROM charterguard_meta WHERE key = 'schema_version'").get()).toEqual({ value: String(SQLITE_SCHEMA_VERSION) });
-    expect(SQLITE_SCHEMA_VERSION).toBe(2);
+    expect(SQLITE_SCHEMA_VERSION).toBe(3);
   });
 
   it('migrates idempotently: twice, and from a second connection to the same file', async () => {
@@ -79,6 +79,63 @@ describe('sqliteStore', () => {
     for await (const event of b.events()) events.push(event);
     expect(events).toEqual([]);
     expect(() => sqliteStore(db, { tablePrefix: 'x; DROP TABLE y' })).toThrow(/tablePrefix/);
+  });
+
+  it('looks a batch up in one statement however long it is: 12,000 deliveries, more than SQLite binds variables in one', async () => {
+    const db = open();
+    const store = sqliteStore(db);
+    const N = 12_000;
+    const at = new Date(T0).toISOString();
+    const batch = (prefix: string) =>
+      Array.from({ length: N }, (_, n) => ({
+        id: `${prefix}-${n}`,
+        messageId: 'm1',
+        recipient: `who-${n}`,
+        deliveryKey: `m1|who-${n}`,
+        units: [{ ruleId: 'per-recipient', key: `who-${n}`, count: 'deliveries' as const, limit: 1 }],
+        event: { type: 'authorized' as const, at, reservationId: `${prefix}-${n}` },
+      }));
+    const taken = batch('a');
+    const ok = Array.from({ length: N }, () => ({ ok: true }));
+    expect(await store.reserve({ now: T0, expiresAt: T0 + 60_000, reservations: taken, events: [] })).toEqual(ok);
+    const events = async () => {
+      let count = 0;
+      for await (const _ of store.events()) count++;
+      return count;
+    };
+    expect(await events()).toBe(N);
+    // A retry of the same reservations is ok again, and logs nothing new.
+    expect(await store.reserve({ now: T0, expiresAt: T0 + 60_000, reservations: taken, events: [] })).toEqual(ok);
+    expect(await events()).toBe(N);
+    // Other reservations for the same deliveries are duplicates, the first and the last alike.
+    const again = await store.reserve({ now: T0, expiresAt: T0 + 60_000, reservations: batch('b'), events: [] });
+    expect(new Set(again.map((outcome) => JSON.stringify(outcome)))).toEqual(new Set([JSON.stringify({ ok: false, conflict: { kind: 'duplicate' } })]));
+    const snapshot = await store.snapshot({ now: T0, messageId: 'm1', counters: [], deliveries: taken.map((r) => r.deliveryKey), contacts: [], channel: 'email' });
+    expect(snapshot.deliveries.size).toBe(N);
+  });
+
+  it('reads suppressions alike for a short list of contacts and a long one', async () => {
+    const store = sqliteStore(open());
+    const entry = (contact: string, channel: string, action: 'opt-out' | 'opt-in', at: number) => ({ contact, channel, action, at });
+    await store.suppress(
+      [
+        entry('who-5', 'email', 'opt-out', T0 - 2),
+        entry('who-7', 'all', 'opt-out', T0 - 2),
+        entry('who-7', 'email', 'opt-in', T0 - 1),
+        entry('who-8', 'email', 'opt-in', T0 - 2),
+        entry('who-8', 'all', 'opt-out', T0 - 1),
+        entry('who-9', 'sms', 'opt-out', T0 - 2),
+        entry('who-11', 'email', 'opt-out', T0 + 1),
+      ],
+      [],
+    );
+    const suppressed = async (contacts: string[]) =>
+      [...(await store.snapshot({ now: T0, messageId: 'm1', counters: [], deliveries: [], contacts, channel: 'email' })).suppressed].sort();
+    expect(await suppressed(['who-5', 'who-7'])).toEqual(['who-5']);
+    expect(await suppressed(['who-8'])).toEqual(['who-8']);
+    const many = Array.from({ length: 2_000 }, (_, n) => `who-${n}`);
+    expect(await suppressed(many)).toEqual(['who-5', 'who-8']);
+    expect(await suppressed([...many, 'who-5'])).toEqual(['who-5', 'who-8']);
   });
 
   it('refuses tables written by a newer schema version', async () => {
