@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { canSend, checkPlan, checkPlanSync, defineCharter, PlanError, type Plan, type UsageView } from '../../src/index.js';
+import { canSend, checkPlan, checkPlanSync, defineCharter, PlanError, type Plan, type RuleInput, type UsageView } from '../../src/index.js';
 import { charter } from '../../examples/paris-2013/charter.js';
 
 const parisPlan = (): Plan => JSON.parse(readFileSync(new URL('../../examples/paris-2013/plan.json', import.meta.url), 'utf8')) as Plan;
@@ -53,19 +53,23 @@ describe('checkPlan on the 2013 Paris campaign', () => {
   });
 });
 
+/** A charter that permits email and holds `quotas`, knowing what the plan's voters and mailings name. */
+const quotaCharter = (quotas: RuleInput[]) =>
+  defineCharter({
+    id: 'quotas',
+    title: 'Quotas',
+    timezone: 'Europe/Paris',
+    locale: 'en',
+    audiences: { preRegistered: {} },
+    relays: { csp: {} },
+    sources: { primaryRegister: {} },
+    rules: [{ id: 'p', kind: 'permit', when: { channels: ['email'] } }, ...quotas],
+  });
+const DAILY: RuleInput = { id: 'daily', kind: 'quota', limit: 1, count: 'deliveries', per: ['recipient'], window: { rolling: '24h' } };
+
 describe('replay', () => {
   it('reports a rolling counter used once, then never read again, as it stands at the end', async () => {
     // v1's one unit left its 24-hour window two days before the plan's last send.
-    const daily = defineCharter({
-      id: 'daily',
-      title: 'Daily',
-      timezone: 'Europe/Paris',
-      locale: 'en',
-      rules: [
-        { id: 'p', kind: 'permit' },
-        { id: 'daily', kind: 'quota', limit: 1, count: 'deliveries', per: ['recipient'], window: { rolling: '24h' } },
-      ],
-    });
     const text = (id: string) => ({ id, channel: 'email', sender });
     const report = await checkPlan(
       {
@@ -75,26 +79,13 @@ describe('replay', () => {
           { at: '2013-05-12T08:00', message: text('m2'), to: ['v2'] },
         ],
       },
-      { charter: daily },
+      { charter: quotaCharter([DAILY]) },
     );
     expect(report.quotas.map(({ key, used }) => `${key} ${used}`)).toEqual(['recipient=v1|rolling=24h 0', 'recipient=v2|rolling=24h 1']);
   });
 
   it('counts rolling windows by when each unit went, and other windows alike, rule by rule', async () => {
-    const rolling = defineCharter({
-      id: 'rolling',
-      title: 'Rolling',
-      timezone: 'Europe/Paris',
-      locale: 'en',
-      audiences: { preRegistered: {} },
-      relays: { csp: {} },
-      sources: { primaryRegister: {} },
-      rules: [
-        { id: 'p', kind: 'permit', when: { channels: ['email'] } },
-        { id: 'daily', kind: 'quota', limit: 1, count: 'deliveries', per: ['recipient'], window: { rolling: '24h' } },
-        { id: 'total', kind: 'quota', limit: 2, count: 'messages', per: ['candidate'], window: 'charter' },
-      ],
-    });
+    const rolling = quotaCharter([DAILY, { id: 'total', kind: 'quota', limit: 2, count: 'messages', per: ['candidate'], window: 'charter' }]);
     const report = await checkPlan(
       {
         recipients: [voter('v1'), voter('v2')],
