@@ -195,7 +195,7 @@ function build(charter: Charter): CompiledCharter {
   };
   // Rules compile against the charter they belong to, so the object exists before its rules.
   const rules: CompiledRule[] = [];
-  const ruleChecks: CheckRecords[] = [];
+  const ruleChecks: readonly CheckRecords[] = charter.rules.map((rule) => checkRecords(rule.id, rule.article));
   const selectsOn = (channel: string | undefined) => charter.rules.map((rule) => rule.when?.channels === undefined || (channel !== undefined && rule.when.channels.includes(channel)));
   const rulesFor = new Map([...partial.mentionedChannels].map((channel) => [channel, Object.freeze(selectsOn(channel))] as const));
   const boundaries = [...phases.values()].flatMap((range) => [range.from, range.to]);
@@ -204,13 +204,9 @@ function build(charter: Charter): CompiledCharter {
     if (rule.inForce?.to !== undefined) boundaries.push(instant(rule.inForce.to));
   }
   const minuteAligned = boundaries.every((time) => !Number.isFinite(time) || time % 60_000 === 0);
-  const result: CompiledCharter = { ...partial, rules, ruleChecks, checkLists: undefined as never, rulesFor, otherChannels: Object.freeze(selectsOn(undefined)), minuteAligned, found: undefined as never };
+  const result: CompiledCharter = { ...partial, rules, ruleChecks, checkLists: new CheckLists([...BUILTIN_RECORDS, ...ruleChecks]), rulesFor, otherChannels: Object.freeze(selectsOn(undefined)), minuteAligned, found: undefined as never };
   (result as { found: CompiledCharter['found'] }).found = Object.freeze({ ok: true, compiled: result });
-  for (const rule of charter.rules) {
-    rules.push(boundTimeHints(compileRule(rule as Rule, result), compileScope(rule as Rule, result), result));
-    ruleChecks.push(checkRecords(rule.id, rule.article));
-  }
-  (result as { checkLists: CheckLists }).checkLists = new CheckLists([...BUILTIN_RECORDS, ...ruleChecks]);
+  for (const rule of charter.rules) rules.push(boundTimeHints(compileRule(rule as Rule, result), compileScope(rule as Rule, result), result));
   return result;
 }
 

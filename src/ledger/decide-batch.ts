@@ -120,19 +120,15 @@ export function decideBatch(input: BatchInput): DecidedDelivery[] {
       decided[k] = { decision, event: auditEvent(decision, message, who, at) };
       continue;
     }
+    // Each quota's counter found once: the unit it takes, and what it adds for the deliveries after.
     const quotas = decision.quotas;
-    let taken: readonly ReservedUnit[] = NO_UNITS;
-    if (quotas.length === 1) {
-      const position = readPosition(quotas[0]!.ruleId);
-      const unit = unitAt(position, limitOf(quotas[0]!, approval));
-      taken = unit === units[position] ? (unitLists[position] ??= Object.freeze([unit])) : [unit];
-    } else if (quotas.length > 1) {
-      const list = new Array<ReservedUnit>(quotas.length);
-      for (let q = 0; q < quotas.length; q++) list[q] = unitAt(readPosition(quotas[q]!.ruleId), limitOf(quotas[q]!, approval));
-      taken = list;
-    }
+    const list = quotas.length > 1 ? new Array<ReservedUnit>(quotas.length) : undefined;
+    let taken: readonly ReservedUnit[] = list ?? NO_UNITS;
     for (let q = 0; q < quotas.length; q++) {
       const position = readPosition(quotas[q]!.ruleId);
+      const unit = unitAt(position, limitOf(quotas[q]!, approval));
+      if (list !== undefined) list[q] = unit;
+      else taken = unit === units[position] ? (unitLists[position] ??= Object.freeze([unit])) : [unit];
       addedDeliveries[position]!++;
       addedMailing[position] = true;
     }

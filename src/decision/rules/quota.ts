@@ -69,12 +69,12 @@ export function compileQuota(rule: QuotaRule, charter: CompiledCharter): Compile
   };
   // A pass reads the same counter at the same count for many sends in a row (a mailing's
   // recipients, before the ledger moves): the last one's result, frozen, serves them all.
+  const statusOf = (shown: string, used: number, consumes: 0 | 1): QuotaStatus => ({ ruleId: rule.id, key: shown, used, limit: rule.limit, remaining: Math.max(0, rule.limit - used), consumes });
   let lastPass: RuleResult | undefined;
   const passOf = (shown: string, used: number, consumes: 0 | 1): RuleResult => {
     const kept = lastPass?.quota;
     if (kept !== undefined && kept.key === shown && kept.used === used && kept.consumes === consumes) return lastPass!;
-    const quota: QuotaStatus = Object.freeze({ ruleId: rule.id, key: shown, used, limit: rule.limit, remaining: Math.max(0, rule.limit - used), consumes });
-    return (lastPass = Object.freeze(ruleResult('pass', undefined, quota)));
+    return (lastPass = Object.freeze(ruleResult('pass', undefined, Object.freeze(statusOf(shown, used, consumes)))));
   };
   return {
     rule,
@@ -103,7 +103,7 @@ export function compileQuota(rule: QuotaRule, charter: CompiledCharter): Compile
       const consumes = rule.count === 'messages' && usage.counted ? 0 : 1;
       // A later delivery of a mailing already counted consumes nothing, even past an approved overrun.
       if (consumes === 0 || usage.used + consumes <= rule.limit) return passOf(shown, usage.used, consumes);
-      const quota: QuotaStatus = { ruleId: rule.id, key: shown, used: usage.used, limit: rule.limit, remaining: Math.max(0, rule.limit - usage.used), consumes };
+      const quota = statusOf(shown, usage.used, consumes);
       const details = { used: usage.used, limit: rule.limit, count: rule.count, key: shown, ...(audienceLabel === undefined ? {} : { audienceLabel }) };
       return ruleResult(rule.effect === 'review' ? 'review' : 'fail', [ruleReason(rule, 'QUOTA_EXCEEDED', rule.effect, details, env)], quota);
     },
