@@ -238,7 +238,7 @@ function evaluate(compiled: CompiledCharter, message: Message, recipient: Recipi
   // An allow has a permit or the default's reason, a refusal a blocking one: neither list is empty then.
   tally.verdict = verdict;
   tally.reasons = verdict === 'allow' ? permits : blocking;
-  tally.quotas ??= [];
+  tally.quotas ??= NO_QUOTAS;
   if (env.silent !== true) tally.checks = tally.list ?? lists.list(tally.outcomes);
   if (tally.timeNext === -Infinity) tally.timeNext = undefined;
   return tally as Evaluation;
@@ -272,6 +272,8 @@ function copyOf(reasons: readonly Reason[]): Reason[] {
 }
 
 const NOT_APPLICABLE_DIGIT = outcomeDigit('not-applicable');
+/** The quotas of a decision no quota rule counted: shared, frozen. */
+const NO_QUOTAS: QuotaStatus[] = Object.freeze([]) as unknown as QuotaStatus[];
 /** A silent evaluation's checks: never read. */
 const NO_CHECKS: RuleCheck[] = Object.freeze([]) as unknown as RuleCheck[];
 

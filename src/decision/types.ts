@@ -108,7 +108,10 @@ export interface Decision {
   locale: Locale;
 }
 
-/** What a quota counter needs to answer: which key, counting what, since when. */
+/**
+ * What a quota counter needs to answer: which key, counting what, since when. The engine
+ * gives frozen queries, and the same object to consecutive questions that are the same.
+ */
 export interface QuotaQuery {
   /** The quota rule. */
   ruleId: string;

@@ -40,6 +40,8 @@ export class PlanError extends CharterguardError {
 }
 
 const PROGRESS_EVERY = 10_000;
+/** How many distinct reason lists a replay counts by use; past it, lists are counted as they come. */
+const MAX_COUNTED_LISTS = 200_000;
 
 /**
  * Checks a whole campaign plan against a charter before launch: replays its sends in time
@@ -91,7 +93,10 @@ function replay(sends: readonly ResolvedSend[], recipients: readonly Recipient[]
   const recipientStates: ({ readonly issues: readonly InputIssue[]; readonly memo: RecipientMemo } | undefined)[] = new Array(recipientCount);
   const violations: PlanViolation[] = [];
   const reasons = new ReasonPool();
-  const verdicts = { allow: 0, deny: 0, review: 0 };
+  let allowed = 0;
+  let reviewed = 0;
+  // Violations share their reason lists (pooled): each list is counted once per use, at the end.
+  const reasonUses = new Map<readonly Reason[], { n: number }>();
   const codes: Record<string, number> = {};
   const articles: Record<string, number> = {};
   const coverage = new Map(charter.rules.map((rule) => [rule.id, { pass: 0, fail: 0, review: 0 }]));
@@ -106,11 +111,13 @@ function replay(sends: readonly ResolvedSend[], recipients: readonly Recipient[]
     const at = new Date(send.at).toISOString();
     let reached = delivered.get(send.message.id);
     if (reached === undefined) delivered.set(send.message.id, (reached = new Uint8Array(recipientCount)));
-    // The quota counters one delivery reads at the send's time: added to usage if it is allowed.
+    // The quota counters one delivery reads at the send's time (the first `reads` of `read`):
+    // added to usage if it is allowed.
     const read: QuotaQuery[] = [];
+    let reads = 0;
     const view: UsageView = {
       quota(query) {
-        if (query.now === send.at) read.push(query);
+        if (query.now === send.at) read[reads++] = query;
         return usage.quota(query);
       },
     };
@@ -118,7 +125,7 @@ function replay(sends: readonly ResolvedSend[], recipients: readonly Recipient[]
     const env = evalEnv(charter, locale, view);
     for (const target of send.targets) {
       const recipient = recipients[target]!;
-      read.length = 0;
+      reads = 0;
       let decision: Decision;
       if (checked) {
         // The plan's messages passed the same check: what it finds is about the recipient.
@@ -130,31 +137,30 @@ function replay(sends: readonly ResolvedSend[], recipients: readonly Recipient[]
       if (reached[target] === 1) decision = duplicate(decision, locale);
       // Decisions share their checks lists (frozen): each list is counted once per use, at the end.
       const checks = decision.checks;
-      if (!Object.isFrozen(checks)) count(checks, ruleIds, ruleCounts, coverage, 1);
-      else {
-        const uses = checkUses.get(checks);
-        if (uses === undefined) checkUses.set(checks, { n: 1 });
-        else uses.n++;
-      }
-      verdicts[decision.verdict]++;
+      const checksUses = checkUses.get(checks);
+      if (checksUses !== undefined) checksUses.n++;
+      else if (Object.isFrozen(checks)) checkUses.set(checks, { n: 1 });
+      else count(checks, ruleIds, ruleCounts, coverage, 1);
       if (decision.verdict === 'allow') {
+        allowed++;
         reached[target] = 1;
-        for (const query of read) usage.add(query);
+        for (let q = 0; q < reads; q++) usage.add(read[q]!);
       } else {
-        violations.push(violation(send, at, recipient, decision, reasons));
-        // Indexed: the list may be frozen, and for…of over a frozen array allocates as it goes.
-        const given = decision.reasons;
-        for (let r = 0; r < given.length; r++) {
-          const reason = given[r]!;
-          codes[reason.code] = (codes[reason.code] ?? 0) + 1;
-          if (reason.article !== undefined) articles[reason.article] = (articles[reason.article] ?? 0) + 1;
-        }
+        if (decision.verdict === 'review') reviewed++;
+        const entry = violation(send, at, recipient, decision, reasons);
+        violations.push(entry);
+        const listUses = reasonUses.get(entry.reasons);
+        if (listUses !== undefined) listUses.n++;
+        else if (reasonUses.size < MAX_COUNTED_LISTS) reasonUses.set(entry.reasons, { n: 1 });
+        else countReasons(entry.reasons, 1, codes, articles);
       }
       if (++done % PROGRESS_EVERY === 0) options.onProgress?.(done, total);
     }
   }
   options.onProgress?.(done, total);
   for (const [checks, uses] of checkUses) count(checks, ruleIds, ruleCounts, coverage, uses.n);
+  for (const [list, uses] of reasonUses) countReasons(list, uses.n, codes, articles);
+  const verdicts = { allow: allowed, deny: done - allowed - reviewed, review: reviewed };
   return {
     ok: violations.length === 0,
     charter: { id: charter.charter.id, title: charter.charter.title, timezone: charter.timezone },
@@ -196,6 +202,16 @@ function quotasAt(usage: PlanUsage, charter: CompiledCharter, end: number) {
 }
 
 type Counts = { pass: number; fail: number; review: number };
+
+/** Adds a list's reasons to the counts per code and per article, `uses` times. */
+function countReasons(list: readonly Reason[], uses: number, codes: Record<string, number>, articles: Record<string, number>): void {
+  // Indexed: the list may be frozen, and for…of over a frozen array allocates as it goes.
+  for (let r = 0; r < list.length; r++) {
+    const reason = list[r]!;
+    codes[reason.code] = (codes[reason.code] ?? 0) + uses;
+    if (reason.article !== undefined) articles[reason.article] = (articles[reason.article] ?? 0) + uses;
+  }
+}
 
 /**
  * Adds a decision's rule outcomes to the coverage counts, `uses` times (the decisions that

@@ -40,10 +40,15 @@ export function compileQuota(rule: QuotaRule, charter: CompiledCharter): Compile
     }
     return changed ? shown + (fixedBucket ?? bucket(rule, facts.now, charter)) : key;
   };
+  // A mailing's deliveries ask the same counter at the same instant in turn: the last query,
+  // frozen, serves them all.
+  let lastQuery: QuotaQuery | undefined;
   const queryFor = (facts: SendFacts, key: string): QuotaQuery => {
+    const last = lastQuery;
+    if (last !== undefined && last.key === key && last.now === facts.now && last.messageId === facts.message.id) return last;
     const query: QuotaQuery = { ruleId: rule.id, key, count: rule.count, messageId: facts.message.id, now: facts.now };
     if (rollingMs !== undefined) query.since = facts.now - rollingMs;
-    return query;
+    return (lastQuery = Object.freeze(query));
   };
   // Consecutive decisions mostly share a mailing, hence the key's values: the last key (and
   // how decisions show it) is kept and reused while they are the same strings.
