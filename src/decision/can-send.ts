@@ -251,14 +251,43 @@ function anyDeny(reasons: readonly Reason[]): boolean {
 
 /**
  * `list` with `reasons` appended. With no list yet, a kept result's list (frozen) is the list:
- * a decision refused or allowed for one shared reason gives that list, built once; otherwise
- * a new list, exactly their size. A frozen list is copied before anything is appended to it.
+ * a decision refused or allowed for one shared reason gives that list, built once. Two kept
+ * lists give their join, kept too (see `join`). Otherwise a new list, exactly their size: a
+ * frozen list is copied before anything is appended to it.
  */
 function append(list: Reason[] | undefined, reasons: readonly Reason[]): Reason[] {
   if (list === undefined) return Object.isFrozen(reasons) ? (reasons as Reason[]) : copyOf(reasons);
-  const open = Object.isFrozen(list) ? copyOf(list) : list;
+  let open = list;
+  if (Object.isFrozen(list)) {
+    if (Object.isFrozen(reasons)) return join(list, reasons);
+    open = copyOf(list);
+  }
   for (let i = 0; i < reasons.length; i++) open.push(reasons[i]!);
   return open;
+}
+
+/** How many joins each kept list remembers before it forgets them all and starts again. */
+const MAX_JOINS = 64;
+// The joins of kept lists, by the first list then the second: kept as long as the first one is.
+const joins = new WeakMap<readonly Reason[], Map<readonly Reason[], Reason[]>>();
+
+/**
+ * Two kept lists joined, frozen and kept in turn: a send's recipients refused for the same
+ * two kept reasons (outside the audience, and no relay) share one list, and whatever keeps
+ * their decisions (a plan's report) finds it by identity, never comparing it again.
+ */
+function join(first: readonly Reason[], second: readonly Reason[]): Reason[] {
+  let bySecond = joins.get(first);
+  if (bySecond === undefined) joins.set(first, (bySecond = new Map()));
+  let joined = bySecond.get(second);
+  if (joined === undefined) {
+    joined = copyOf(first);
+    for (let i = 0; i < second.length; i++) joined.push(second[i]!);
+    Object.freeze(joined);
+    if (bySecond.size >= MAX_JOINS) bySecond.clear();
+    bySecond.set(second, joined);
+  }
+  return joined;
 }
 
 /**

@@ -796,7 +796,7 @@ describe('reporting', () => {
     expect(clean.checks.find((check) => check.ruleId === 'f-source')?.outcome).toBe('not-applicable');
   });
 
-  it('a decision given one shared reason gives its frozen list; a second reason copies it, leaving it whole', () => {
+  it('a decision given one shared reason gives its frozen list; two give their join, shared too, leaving both whole', () => {
     const single = charterOf([permitAll]);
     const decide = (patch: Partial<Recipient>, omit: (keyof Recipient)[] = [], target?: string) =>
       canSend(target === undefined ? baseMessage : { ...baseMessage, audience: target }, recipient(patch, omit), { charter: single, now: NOW });
@@ -806,15 +806,31 @@ describe('reporting', () => {
     const refusedAlone = decide({}, ['email']);
     expect(refusedAlone.reasons.map((reason) => reason.code)).toEqual(['NO_CONTACT']);
     expect(Object.isFrozen(refusedAlone.reasons)).toBe(true);
-    // The same shared reason first, then another, on the same charter: a new, open list.
+    // The same shared reason first, then another shared one: their join, a new frozen list…
     const several = decide({ audiences: [] }, ['email'], 'voters');
     expect(several.reasons.map((reason) => reason.code)).toEqual(['NO_CONTACT', 'NOT_IN_AUDIENCE']);
     expect(several.reasons[0]).toBe(refusedAlone.reasons[0]);
     expect(several.reasons).not.toBe(refusedAlone.reasons);
-    expect(Object.isFrozen(several.reasons)).toBe(false);
+    expect(Object.isFrozen(several.reasons)).toBe(true);
+    // …given again to the next send refused for the same two reasons.
+    expect(decide({ id: 'r-4', audiences: [] }, ['email'], 'voters').reasons).toBe(several.reasons);
     // The shared list is as it was, and still given.
     expect(refusedAlone.reasons).toHaveLength(1);
     expect(decide({ id: 'r-3' }, ['email']).reasons).toBe(refusedAlone.reasons);
+  });
+
+  it('a shared reason followed by one made for the send gives a new, open list; the shared one stays whole', () => {
+    const quota: RuleInput = { id: 'q', kind: 'quota', limit: 3, count: 'deliveries', per: ['sender'] };
+    const withQuota = charterOf([permitAll, quota]);
+    const full: UsageView = { quota: () => ({ used: 3, counted: false }) };
+    const alone = canSend(baseMessage, recipient({}, ['email']), { charter: withQuota, now: NOW, usage: emptyUsage });
+    expect(alone.reasons.map((reason) => reason.code)).toEqual(['NO_CONTACT']);
+    const over = canSend(baseMessage, recipient({}, ['email']), { charter: withQuota, now: NOW, usage: full });
+    expect(over.reasons.map((reason) => reason.code)).toEqual(['NO_CONTACT', 'QUOTA_EXCEEDED']);
+    expect(over.reasons[0]).toBe(alone.reasons[0]);
+    expect(Object.isFrozen(over.reasons)).toBe(false);
+    expect(alone.reasons).toHaveLength(1);
+    expect(canSend(baseMessage, recipient({ id: 'r-5' }, ['email']), { charter: withQuota, now: NOW, usage: emptyUsage }).reasons).toBe(alone.reasons);
   });
 
   it('charters with more checks than one number holds (26) list them all, in order', () => {
