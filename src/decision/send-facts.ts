@@ -21,10 +21,10 @@ export interface ConsentState {
  * campaign larger than the memos still reads each contact point and record once.
  */
 export interface RecipientMemo {
-  phone?: PhoneInfo;
-  email?: EmailInfo;
+  phone?: PhoneInfo | undefined;
+  email?: EmailInfo | undefined;
   /** The recipient as decisions read it. */
-  view?: RecipientView;
+  view?: RecipientView | undefined;
   /**
    * The facts of the last send gathered with this memo: the decision of that very send (same
    * charter, message and instant) reads them again instead of gathering its own. A ledger
@@ -107,6 +107,14 @@ export class SendFacts {
       this.#phone = memo === undefined ? normalizePhone(this.recipient.phone, this.#country) : (memo.phone ??= normalizePhone(this.recipient.phone, this.#country));
     }
     return this.#phone;
+  }
+
+  /**
+   * Whether the contact points are read through a memo that outlives the send (a plan's, a
+   * ledger batch's): normalised there once, they cost a field read on every later send.
+   */
+  get memoized(): boolean {
+    return this.#memo !== undefined;
   }
 
   /** The recipient's email, normalised on first use. */

@@ -49,6 +49,16 @@ export function checkInput(message: unknown, recipient: unknown, charter: Compil
   return issues;
 }
 
+/**
+ * What {@link checkInput} finds about a recipient already read (`readRecipient`) whose message
+ * is known to be right: its references to the charter alone.
+ */
+export function recipientIssues(view: RecipientView, charter: CompiledCharter): InputIssue[] {
+  const issues: InputIssue[] = [];
+  recipientReferenceIssues(view, charter, issues);
+  return issues;
+}
+
 /** Whether `text` is an ISO 8601 instant with an offset (or `Z`), as the input schemas accept them. */
 export function isInstant(text: string): boolean {
   // The form `z.iso.datetime({ offset: true })` accepts, on a real calendar day (a property

@@ -6,7 +6,8 @@ import { compileCharter, type CompiledCharter } from '../decision/compile.js';
 import type { Message, Recipient } from '../decision/inputs.js';
 import type { RecipientMemo } from '../decision/send-facts.js';
 import { builtinReason } from '../decision/reasons.js';
-import { checkInput, type InputIssue } from '../decision/validate-input.js';
+import type { RecipientView } from '../decision/recipient-view.js';
+import { checkInput, recipientIssues, type InputIssue } from '../decision/validate-input.js';
 import type { Decision, QuotaQuery, Reason, RuleCheck, UsageView } from '../decision/types.js';
 import { CharterguardError } from '../errors.js';
 import type { PlanReport, PlanViolation, RuleCoverage } from './report.js';
@@ -76,10 +77,10 @@ export function checkPlanSync(plan: unknown, options: CheckPlanOptions): PlanRep
   if (!compiled.ok) throw new CharterguardError(`the charter is not valid: ${compiled.issues[0]?.message ?? ''}`);
   const resolved = validatePlan(plan, compiled.compiled);
   if (!resolved.ok) throw new PlanError(resolved.issues);
-  return replay(resolved.sends, resolved.recipients, compiled.compiled, options);
+  return replay(resolved.sends, resolved.recipients, resolved.views, compiled.compiled, options);
 }
 
-function replay(sends: readonly ResolvedSend[], recipients: readonly Recipient[], charter: CompiledCharter, options: CheckPlanOptions): PlanReport {
+function replay(sends: readonly ResolvedSend[], recipients: readonly Recipient[], views: readonly RecipientView[] | undefined, charter: CompiledCharter, options: CheckPlanOptions): PlanReport {
   const recipientCount = recipients.length;
   const locale = options.locale ?? charter.locale;
   // A locale canSend would refuse is left to canSend, so every delivery says so as it would.
@@ -128,8 +129,7 @@ function replay(sends: readonly ResolvedSend[], recipients: readonly Recipient[]
       reads = 0;
       let decision: Decision;
       if (checked) {
-        // The plan's messages passed the same check: what it finds is about the recipient.
-        const state = (recipientStates[target] ??= { issues: checkInput(send.message, recipient, charter), memo: {} });
+        const state = (recipientStates[target] ??= recipientState(send.message, recipient, views?.[target], charter));
         decision = decideChecked(charter, send.message, recipient, send.at, env, state.issues, state.memo);
       } else {
         decision = canSend(send.message, recipient, { charter: charter.charter, now: send.at, usage: view, locale });
@@ -170,6 +170,17 @@ function replay(sends: readonly ResolvedSend[], recipients: readonly Recipient[]
     quotas: quotasAt(usage, charter, end),
     coverage: coverageOf(charter, coverage),
   };
+}
+
+/**
+ * What the replay keeps about a recipient: what its input check finds (the plan's messages
+ * passed the same check: what it finds is about the recipient), and the memo its decisions
+ * share. A recipient the plan's shape check read is not read again: its references are checked.
+ */
+function recipientState(message: Message, recipient: Recipient, view: RecipientView | undefined, charter: CompiledCharter): { readonly issues: readonly InputIssue[]; readonly memo: RecipientMemo } {
+  // One shape whatever is known (the facts fill an absent field with `??=`).
+  if (view === undefined) return { issues: checkInput(message, recipient, charter), memo: { phone: undefined, email: undefined, view: undefined, facts: undefined } };
+  return { issues: recipientIssues(view, charter), memo: { phone: undefined, email: undefined, view, facts: undefined } };
 }
 
 function violation(send: ResolvedSend, at: string, recipient: Recipient, decision: Decision, reasons: ReasonPool): PlanViolation {

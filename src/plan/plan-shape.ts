@@ -1,6 +1,7 @@
 import type * as z from 'zod';
-import { isName, isNames, isPlain } from '../decision/recipient-view.js';
-import { isMessage, isOptionalString, isRecipient } from '../decision/validate-input.js';
+import { isName, isNames, isPlain, readRecipient, type RecipientView } from '../decision/recipient-view.js';
+import type { Recipient } from '../decision/inputs.js';
+import { isMessage, isOptionalString } from '../decision/validate-input.js';
 import { LOCAL_OR_INSTANT, type planSchema } from './plan-schema.js';
 
 /** A plan as `planSchema` accepts it. */
@@ -19,8 +20,11 @@ const AUDIENCE_KEYS = new Set(['audience']);
  *
  * Accepted, the plan itself is read afterwards: zod's copy would hold the same keys and
  * values (the schema has no defaults and no transforms).
+ *
+ * @param views - filled, when the plan is accepted, with each recipient as decisions read it
+ *   (by position), so the replay does not read them a second time.
  */
-export function isPlan(value: unknown): value is CheckedPlan {
+export function isPlan(value: unknown, views?: RecipientView[]): value is CheckedPlan {
   // An enumerable property added to Object.prototype is a key of every object to zod.
   if (!plainObjectsOwnTheirKeys()) return false;
   if (!isPlainRecord(value, PLAN_KEYS) || !isOptionalString(value['$schema']) || !isOptionalString(value['$comment'])) return false;
@@ -28,7 +32,11 @@ export function isPlan(value: unknown): value is CheckedPlan {
   const sends = value['sends'];
   if (!Array.isArray(recipients) || !Array.isArray(sends)) return false;
   // Index loops: holes of sparse arrays are read (as undefined), as the schema reads them.
-  for (let index = 0; index < recipients.length; index++) if (!isPlainRecipient(recipients[index])) return false;
+  for (let index = 0; index < recipients.length; index++) {
+    const view = plainRecipient(recipients[index]);
+    if (view === undefined) return false;
+    if (views !== undefined) views[index] = view;
+  }
   for (let index = 0; index < sends.length; index++) if (!isSend(sends[index])) return false;
   return true;
 }
@@ -47,12 +55,14 @@ function isPlainMessage(value: unknown): boolean {
   return value.content === undefined || isPlain(value.content);
 }
 
-function isPlainRecipient(value: unknown): boolean {
-  if (!isRecipient(value) || !isPlain(value)) return false;
-  const { consents, optOuts } = value;
-  if (consents !== undefined) for (let index = 0; index < consents.length; index++) if (!isPlain(consents[index]!)) return false;
-  if (optOuts !== undefined) for (let index = 0; index < optOuts.length; index++) if (!isPlain(optOuts[index]!)) return false;
-  return true;
+/** The recipient as decisions read it, when it has the shape of one and is made of plain objects. */
+function plainRecipient(value: unknown): RecipientView | undefined {
+  const view = readRecipient(value);
+  if (view === undefined || !isPlain(value as object)) return undefined;
+  const { consents, optOuts } = value as Recipient;
+  if (consents !== undefined) for (let index = 0; index < consents.length; index++) if (!isPlain(consents[index]!)) return undefined;
+  if (optOuts !== undefined) for (let index = 0; index < optOuts.length; index++) if (!isPlain(optOuts[index]!)) return undefined;
+  return view;
 }
 
 function isPlainRecord(value: unknown, keys: ReadonlySet<string>): value is Record<string, unknown> {

@@ -2,6 +2,7 @@ import type { NonEmptyArray } from '../charter/issues.js';
 import { maskContacts } from '../contact/mask.js';
 import type { CompiledCharter } from '../decision/compile.js';
 import type { Message, Recipient } from '../decision/inputs.js';
+import type { RecipientView } from '../decision/recipient-view.js';
 import { checkInput } from '../decision/validate-input.js';
 import { localToInstant, parseLocalDateTime } from '../time/zoned-time.js';
 import { didYouMean } from '../util/closest.js';
@@ -33,11 +34,14 @@ const OFFSET = /(Z|[+-]\d{2}:\d{2})$/;
 export function validatePlan(
   plan: unknown,
   charter: CompiledCharter,
-): { ok: true; sends: ResolvedSend[]; recipients: readonly Recipient[] } | { ok: false; issues: NonEmptyArray<PlanIssue> } {
-  // The plan as written when its shape is right (no copy of a million ids); zod's copy, or what is wrong, otherwise.
+): { ok: true; sends: ResolvedSend[]; recipients: readonly Recipient[]; views: readonly RecipientView[] | undefined } | { ok: false; issues: NonEmptyArray<PlanIssue> } {
+  // The plan as written when its shape is right (no copy of a million ids), with its
+  // recipients as decisions read them; zod's copy, or what is wrong, otherwise.
   let checked: CheckedPlan;
-  if (isPlan(plan)) checked = plan;
+  let views: RecipientView[] | undefined = [];
+  if (isPlan(plan, views)) checked = plan;
   else {
+    views = undefined;
     const parsed = planSchema.safeParse(plan);
     if (!parsed.success) {
       const issues = parsed.error.issues.map((issue) => ({
@@ -90,7 +94,7 @@ export function validatePlan(
   if (issues.length > 0) return { ok: false, issues: issues as unknown as NonEmptyArray<PlanIssue> };
   // Stable: sends at the same instant keep the plan's order.
   resolved.sort((a, b) => a.at - b.at || a.index - b.index);
-  return { ok: true, sends: resolved, recipients };
+  return { ok: true, sends: resolved, recipients, views };
 }
 
 /** Reads a send time: an instant with an offset, or a local date-time in the charter's zone. */
