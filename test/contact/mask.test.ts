@@ -2,7 +2,7 @@ import fc from 'fast-check';
 import { getCountries, getExampleNumber, parsePhoneNumberFromString } from 'libphonenumber-js/max';
 import examples from 'libphonenumber-js/mobile/examples';
 import { describe, expect, it } from 'vitest';
-import { MASK, maskContacts, maskEmail, maskPhone } from '../../src/contact/mask.js';
+import { MASK, maskContacts, maskEmail, maskPhone, maskWithLibrary } from '../../src/contact/mask.js';
 
 const digitsOf = (text: string) => text.replace(/\D/g, '');
 
@@ -16,6 +16,25 @@ describe('maskPhone', () => {
     ['+80012345678', '+800 1••• ••78'],
   ])('masks %s as %s', (e164, masked) => {
     expect(maskPhone(e164)).toBe(masked);
+  });
+
+  it('masks French numbers as the library does, every three-digit prefix and the rest at random', () => {
+    const digits = (length: number) => fc.string({ unit: fc.constantFrom(...'0123456789'), minLength: length, maxLength: length });
+    for (let prefix = 100; prefix <= 999; prefix++) {
+      fc.assert(
+        fc.property(digits(6), (rest) => {
+          const e164 = `+33${prefix}${rest}`;
+          expect(maskPhone(e164)).toBe(maskWithLibrary(e164));
+        }),
+        { numRuns: 3 },
+      );
+    }
+    // Lengths and forms around the fast path's go to the library, and agree with it too.
+    fc.assert(
+      fc.property(fc.constantFrom('+33', '+330', '+33 ', '+3'), fc.integer({ min: 0, max: 12 }).chain(digits), (code, rest) => {
+        expect(maskPhone(code + rest)).toBe(maskWithLibrary(code + rest));
+      }),
+    );
   });
 
   it('keeps fewer digits of short national numbers', () => {
