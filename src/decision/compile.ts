@@ -26,13 +26,13 @@ export interface CompiledRule {
    * True when the rule never refuses for a time reason, never grants and reads nothing but the
    * send (no usage view): the search for `notBefore`, which only reads time, can skip it.
    */
-  readonly timeless?: boolean;
+  readonly timeless?: boolean | undefined;
   /** Evaluates the rule for one send. */
   evaluate(facts: SendFacts, env: EvalEnv): RuleResult;
   /** For quotas: the counter this send would read, without deciding anything (what a ledger must fetch first). */
-  quotaQuery?(facts: SendFacts): QuotaQuery | undefined;
+  readonly quotaQuery?: ((facts: SendFacts) => QuotaQuery | undefined) | undefined;
   /** For grants that do not apply: the reason saying what would make them apply, if one thing only. */
-  nearMiss?(facts: SendFacts, env: EvalEnv): { reason: Reason; next?: number | undefined } | undefined;
+  readonly nearMiss?: ((facts: SendFacts, env: EvalEnv) => { reason: Reason; next?: number | undefined } | undefined) | undefined;
 }
 
 /** A named interval of time, in epoch milliseconds. */
@@ -206,8 +206,26 @@ function build(charter: Charter): CompiledCharter {
   const minuteAligned = boundaries.every((time) => !Number.isFinite(time) || time % 60_000 === 0);
   const result: CompiledCharter = { ...partial, rules, ruleChecks, checkLists: new CheckLists([...BUILTIN_RECORDS, ...ruleChecks]), rulesFor, otherChannels: Object.freeze(selectsOn(undefined)), minuteAligned, found: undefined as never };
   (result as { found: CompiledCharter['found'] }).found = Object.freeze({ ok: true, compiled: result });
-  for (const rule of charter.rules) rules.push(boundTimeHints(compileRule(rule as Rule, result), compileScope(rule as Rule, result), result));
+  for (const rule of charter.rules) rules.push(uniform(boundTimeHints(compileRule(rule as Rule, result), compileScope(rule as Rule, result), result)));
   return result;
+}
+
+/**
+ * The compiled rule with every field present, in one order, whatever its kind: the
+ * evaluation loop reads its fields from objects of a single shape (one cached look-up,
+ * not one per kind).
+ */
+function uniform(compiled: CompiledRule): CompiledRule {
+  return {
+    rule: compiled.rule,
+    id: compiled.id,
+    article: compiled.article,
+    grants: compiled.grants,
+    timeless: compiled.timeless === true,
+    evaluate: compiled.evaluate,
+    quotaQuery: compiled.quotaQuery,
+    nearMiss: compiled.nearMiss,
+  };
 }
 
 /**
