@@ -40,9 +40,9 @@ const contact: BuiltinCheck = {
     if (kind === 'none') return PASS;
     if (kind === 'email') {
       // A plain address of a valid shape needs nothing more: no normalised form to look up
-      // (unless a memo keeps it, read once for all the recipient's sends).
+      // (unless a lasting memo keeps it, read once for all the recipient's sends).
       const raw = facts.recipient.email;
-      if (raw !== undefined && !facts.memoized && isPlainAddress(raw)) return PASS;
+      if (raw !== undefined && !facts.lastingMemo && isPlainAddress(raw)) return PASS;
       const email = facts.email();
       if (email === undefined) return contactMissing('NO_CONTACT', facts.channel, 'email', undefined, env);
       return email.ok ? PASS : contactMissing('INVALID_CONTACT', facts.channel, 'email', email.reason, env);

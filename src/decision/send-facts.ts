@@ -31,6 +31,11 @@ export interface RecipientMemo {
    * batch gathers them to plan its counters, then decides.
    */
   facts?: SendFacts | undefined;
+  /**
+   * Whether the memo serves many sends to the recipient (a plan's): what the decisions read
+   * through it is worth normalising once, even where a cheaper check would do for one send.
+   */
+  lasting?: boolean | undefined;
 }
 
 /**
@@ -110,11 +115,11 @@ export class SendFacts {
   }
 
   /**
-   * Whether the contact points are read through a memo that outlives the send (a plan's, a
-   * ledger batch's): normalised there once, they cost a field read on every later send.
+   * Whether the contact points are read through a memo that serves many sends (a plan's):
+   * normalised there once, they cost a field read on every later send.
    */
-  get memoized(): boolean {
-    return this.#memo !== undefined;
+  get lastingMemo(): boolean {
+    return this.#memo?.lasting === true;
   }
 
   /** The recipient's email, normalised on first use. */

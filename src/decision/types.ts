@@ -93,12 +93,13 @@ export interface Decision {
   /**
    * Never empty: for an allow, the permits (or the default) that allowed it; otherwise every
    * failing rule and check. The list may be frozen and shared between decisions (a decision
-   * given one shared reason gives its list): read it, copy to change.
+   * given one shared reason gives its list, one given several gives their kept join): read
+   * it, copy to change.
    */
   reasons: readonly [Reason, ...Reason[]];
   /** Every rule of the charter and every built-in check, with its outcome; a frozen list shared by decisions alike. */
   checks: readonly RuleCheck[];
-  /** Every quota that applies to the send. */
+  /** Every quota that applies to the send (a shared, frozen empty list when none does). */
   quotas: readonly QuotaStatus[];
   /** The earliest instant at which the time rules that refused the send would let it pass. */
   notBefore?: string;
@@ -110,21 +111,23 @@ export interface Decision {
 
 /**
  * What a quota counter needs to answer: which key, counting what, since when. The engine
- * gives frozen queries, and the same object to consecutive questions that are the same.
+ * gives frozen queries, and the same object to consecutive questions that are the same: a
+ * usage view must not change a query, nor keep answers by the query object (keep them by
+ * its fields).
  */
 export interface QuotaQuery {
   /** The quota rule. */
-  ruleId: string;
+  readonly ruleId: string;
   /** The counter key, as in {@link QuotaStatus.key}. */
-  key: string;
+  readonly key: string;
   /** Whether the rule counts mailings or deliveries. */
-  count: 'messages' | 'deliveries';
+  readonly count: 'messages' | 'deliveries';
   /** The mailing being sent, to tell whether it is already counted. */
-  messageId: string;
+  readonly messageId: string;
   /** For rolling windows: only units used at or after this instant (epoch ms) count. */
-  since?: number;
+  readonly since?: number;
   /** The instant of the send (epoch ms). */
-  now: number;
+  readonly now: number;
 }
 
 /** A counter's answer. */

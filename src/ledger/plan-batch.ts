@@ -75,7 +75,7 @@ export function planBatch(
     const issues = checkInput(message, recipient, compiled);
     // What the decision reuses: the contacts normalised here and the recipient as the check read
     // it. One shape whatever is known (the facts fill an absent field with `??=`).
-    const memo: RecipientMemo = { phone: freshPhone, email: freshEmail, view: issues.length === 0 ? viewOf(recipient) : undefined, facts: undefined };
+    const memo: RecipientMemo = { phone: freshPhone, email: freshEmail, view: issues.length === 0 ? viewOf(recipient) : undefined, facts: undefined, lasting: false };
     if (issues.length === 0 && quotaRules.length > 0) {
       // The counters the decision will read at `now` (test/ledger/plan-batch.test.ts holds them equal).
       // Kept in the memo: the decision of this very send reads them again.

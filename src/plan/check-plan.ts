@@ -88,9 +88,9 @@ function replay(sends: readonly ResolvedSend[], recipients: readonly Recipient[]
   const usage = new PlanUsage(options.usage);
   // Which recipients (by position in the plan) each mailing (by id) already reached.
   const delivered = new Map<string, Uint8Array>();
-  // The plan's recipients (the caller's objects, read while the replay runs, synchronously):
-  // each is checked once, not once per send, and its contact points and records are read
-  // once, however many numbers the plan holds.
+  // The plan's recipients (the caller's objects, as the shape check read them, or read while
+  // the replay runs when that check left them to zod): each is checked once, not once per
+  // send, and its contact points and records are read once, however many numbers the plan holds.
   const recipientStates: ({ readonly issues: readonly InputIssue[]; readonly memo: RecipientMemo } | undefined)[] = new Array(recipientCount);
   const violations: PlanViolation[] = [];
   const reasons = new ReasonPool();
@@ -98,6 +98,7 @@ function replay(sends: readonly ResolvedSend[], recipients: readonly Recipient[]
   let reviewed = 0;
   // Violations share their reason lists (pooled): each list is counted once per use, at the end.
   const reasonUses = new Map<readonly Reason[], { n: number }>();
+  let overflowed = false;
   const codes: Record<string, number> = {};
   const articles: Record<string, number> = {};
   const coverage = new Map(charter.rules.map((rule) => [rule.id, { pass: 0, fail: 0, review: 0 }]));
@@ -152,7 +153,13 @@ function replay(sends: readonly ResolvedSend[], recipients: readonly Recipient[]
         const listUses = reasonUses.get(entry.reasons);
         if (listUses !== undefined) listUses.n++;
         else if (reasonUses.size < MAX_COUNTED_LISTS) reasonUses.set(entry.reasons, { n: 1 });
-        else countReasons(entry.reasons, 1, codes, articles);
+        else {
+          // Past the bound, lists are counted as they come: the codes and articles of those
+          // counted at the end are named first, so the report lists them in the order they came.
+          if (!overflowed) for (const list of reasonUses.keys()) countReasons(list, 0, codes, articles);
+          overflowed = true;
+          countReasons(entry.reasons, 1, codes, articles);
+        }
       }
       if (++done % PROGRESS_EVERY === 0) options.onProgress?.(done, total);
     }
@@ -179,8 +186,8 @@ function replay(sends: readonly ResolvedSend[], recipients: readonly Recipient[]
  */
 function recipientState(message: Message, recipient: Recipient, view: RecipientView | undefined, charter: CompiledCharter): { readonly issues: readonly InputIssue[]; readonly memo: RecipientMemo } {
   // One shape whatever is known (the facts fill an absent field with `??=`).
-  if (view === undefined) return { issues: checkInput(message, recipient, charter), memo: { phone: undefined, email: undefined, view: undefined, facts: undefined } };
-  return { issues: recipientIssues(view, charter), memo: { phone: undefined, email: undefined, view, facts: undefined } };
+  if (view === undefined) return { issues: checkInput(message, recipient, charter), memo: { phone: undefined, email: undefined, view: undefined, facts: undefined, lasting: true } };
+  return { issues: recipientIssues(view, charter), memo: { phone: undefined, email: undefined, view, facts: undefined, lasting: true } };
 }
 
 function violation(send: ResolvedSend, at: string, recipient: Recipient, decision: Decision, reasons: ReasonPool): PlanViolation {

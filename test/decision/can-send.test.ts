@@ -10,6 +10,7 @@ import {
   type CharterInput,
   type Decision,
   type Message,
+  type QuotaQuery,
   type Reason,
   type Recipient,
   type RuleInput,
@@ -817,6 +818,28 @@ describe('reporting', () => {
     // The shared list is as it was, and still given.
     expect(refusedAlone.reasons).toHaveLength(1);
     expect(decide({ id: 'r-3' }, ['email']).reasons).toBe(refusedAlone.reasons);
+  });
+
+  it('gives usage views frozen quota queries, the same object for the same question, a new one when it changes', () => {
+    const quota: RuleInput = { id: 'q', kind: 'quota', limit: 3, count: 'deliveries', per: ['sender'], window: { rolling: '1d' } };
+    const withQuota = charterOf([permitAll, quota]);
+    const asked: QuotaQuery[] = [];
+    const view: UsageView = {
+      quota: (query) => {
+        asked.push(query);
+        return { used: 0, counted: false };
+      },
+    };
+    canSend(baseMessage, recipient({}), { charter: withQuota, now: NOW, usage: view });
+    canSend(baseMessage, recipient({ id: 'r-2' }), { charter: withQuota, now: NOW, usage: view });
+    canSend({ ...baseMessage, id: 'other' }, recipient({}), { charter: withQuota, now: NOW, usage: view });
+    expect(asked).toHaveLength(3);
+    expect(asked[1]).toBe(asked[0]);
+    expect(asked[2]).not.toBe(asked[0]);
+    expect(asked[2]!.messageId).toBe('other');
+    for (const query of asked) expect(Object.isFrozen(query)).toBe(true);
+    expect(Object.keys(asked[0]!)).toEqual(['ruleId', 'key', 'count', 'messageId', 'now', 'since']);
+    expect(asked[0]!.now - asked[0]!.since!).toBe(86_400_000);
   });
 
   it('a shared reason followed by one made for the send gives a new, open list; the shared one stays whole', () => {
