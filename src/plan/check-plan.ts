@@ -185,9 +185,9 @@ function replay(sends: readonly ResolvedSend[], recipients: readonly Recipient[]
  * share. A recipient the plan's shape check read is not read again: its references are checked.
  */
 function recipientState(message: Message, recipient: Recipient, view: RecipientView | undefined, charter: CompiledCharter): { readonly issues: readonly InputIssue[]; readonly memo: RecipientMemo } {
+  const issues = view === undefined ? checkInput(message, recipient, charter) : recipientIssues(view, charter);
   // One shape whatever is known (the facts fill an absent field with `??=`).
-  if (view === undefined) return { issues: checkInput(message, recipient, charter), memo: { phone: undefined, email: undefined, view: undefined, facts: undefined, lasting: true } };
-  return { issues: recipientIssues(view, charter), memo: { phone: undefined, email: undefined, view, facts: undefined, lasting: true } };
+  return { issues, memo: { phone: undefined, email: undefined, view, facts: undefined, lasting: true } };
 }
 
 function violation(send: ResolvedSend, at: string, recipient: Recipient, decision: Decision, reasons: ReasonPool): PlanViolation {

@@ -61,21 +61,22 @@ const SHORT = 4;
 
 /** The statements, written once per store so their texts are the same strings at every call. */
 function queries(t: SqliteTables) {
+  // A reservation that holds its delivery key at `?`: committed, or pending and not expired.
+  const holds = (r: string) => `${r}state IN ('pending', 'committed') AND (${r}state = 'committed' OR ${r}expires_at > ?)`;
+  // The last opt-out or opt-in of the contact `value` for the channel (or all) at `?`; per
+  // contact, as subqueries: no sorter, which costs more than the whole read of a short list.
+  const last = (value: string, action: 'opt-out' | 'opt-in') =>
+    `(SELECT max(s.at) FROM ${t.suppressions} s WHERE s.contact = ${value} AND s.at <= ? AND s.channel IN (?, 'all') AND s.action = '${action}')`;
+  const suppressedFrom = (contacts: string) =>
+    `SELECT contact, out, back FROM (SELECT c.value AS contact, ${last('c.value', 'opt-out')} AS out, ${last('c.value', 'opt-in')} AS back FROM ${contacts} c) WHERE out IS NOT NULL`;
   // CROSS JOIN keeps the list as the outer loop: one index probe per item.
   return {
     holders: `SELECT r.delivery_key AS key, r.id AS id FROM json_each(?) j CROSS JOIN ${t.reservations} r
-      WHERE r.key_hash = j.value ->> 0 AND r.delivery_key = j.value ->> 1 AND r.state IN ('pending', 'committed') AND (r.state = 'committed' OR r.expires_at > ?)`,
+      WHERE r.key_hash = j.value ->> 0 AND r.delivery_key = j.value ->> 1 AND ${holds('r.')}`,
     known: `SELECT r.id AS id FROM json_each(?) j CROSS JOIN ${t.reservations} r WHERE r.id = j.value`,
-    // Per contact, as subqueries: no sorter, which costs more than the whole read of a short list.
-    suppressed: `SELECT contact, out, back FROM (SELECT j.value AS contact,
-      (SELECT max(s.at) FROM ${t.suppressions} s WHERE s.contact = j.value AND s.at <= ? AND s.channel IN (?, 'all') AND s.action = 'opt-out') AS out,
-      (SELECT max(s.at) FROM ${t.suppressions} s WHERE s.contact = j.value AND s.at <= ? AND s.channel IN (?, 'all') AND s.action = 'opt-in') AS back
-      FROM json_each(?) j) WHERE out IS NOT NULL`,
-    holder: `SELECT delivery_key AS key, id FROM ${t.reservations} WHERE key_hash = ? AND delivery_key = ? AND state IN ('pending', 'committed') AND (state = 'committed' OR expires_at > ?)`,
+    suppressed: suppressedFrom('json_each(?)'),
+    holder: `SELECT delivery_key AS key, id FROM ${t.reservations} WHERE key_hash = ? AND delivery_key = ? AND ${holds('')}`,
     knownOne: `SELECT id FROM ${t.reservations} WHERE id = ?`,
-    suppressedOne: `SELECT contact, out, back FROM (SELECT c.value AS contact,
-      (SELECT max(s.at) FROM ${t.suppressions} s WHERE s.contact = c.value AND s.at <= ? AND s.channel IN (?, 'all') AND s.action = 'opt-out') AS out,
-      (SELECT max(s.at) FROM ${t.suppressions} s WHERE s.contact = c.value AND s.at <= ? AND s.channel IN (?, 'all') AND s.action = 'opt-in') AS back
-      FROM (SELECT ? AS value) c) WHERE out IS NOT NULL`,
+    suppressedOne: suppressedFrom('(SELECT ? AS value)'),
   };
 }

@@ -46,11 +46,8 @@ export function compileQuota(rule: QuotaRule, charter: CompiledCharter): Compile
   const queryFor = (facts: SendFacts, key: string): QuotaQuery => {
     const last = lastQuery;
     if (last !== undefined && last.key === key && last.now === facts.now && last.messageId === facts.message.id) return last;
-    const query: QuotaQuery =
-      rollingMs === undefined
-        ? { ruleId: rule.id, key, count: rule.count, messageId: facts.message.id, now: facts.now }
-        : { ruleId: rule.id, key, count: rule.count, messageId: facts.message.id, now: facts.now, since: facts.now - rollingMs };
-    return (lastQuery = Object.freeze(query));
+    const query: QuotaQuery = { ruleId: rule.id, key, count: rule.count, messageId: facts.message.id, now: facts.now };
+    return (lastQuery = Object.freeze(rollingMs === undefined ? query : { ...query, since: facts.now - rollingMs }));
   };
   // Consecutive decisions mostly share a mailing, hence the key's values: the last key (and
   // how decisions show it) is kept and reused while they are the same strings.
