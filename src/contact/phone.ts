@@ -113,6 +113,18 @@ export function normalizePhone(raw: string, defaultCountry?: string): PhoneInfo 
 }
 
 /**
+ * {@link normalizePhone} without its cache: for a caller that keeps the result itself for as
+ * long as it needs it (a plan's recipient memo), so the shared cache is neither filled nor
+ * churned by numbers it will not be asked for again.
+ *
+ * @internal
+ */
+export function readPhone(raw: string, defaultCountry?: string): PhoneInfo {
+  if (typeof raw !== 'string' || raw.length > MAX_INPUT_LENGTH) return UNPARSEABLE;
+  return classify(raw, countryCode(defaultCountry));
+}
+
+/**
  * Empties the {@link normalizePhone} cache, so tests and benchmarks can measure the
  * first-seen path.
  *

@@ -1,6 +1,6 @@
 import { memoize } from '../util/memoize.js';
 import { normalizeEmail, type EmailInfo } from '../contact/email.js';
-import { normalizePhone, PHONE_CACHE_LIMIT, type PhoneInfo } from '../contact/phone.js';
+import { normalizePhone, PHONE_CACHE_LIMIT, readPhone, type PhoneInfo } from '../contact/phone.js';
 import type { Message, Recipient } from './inputs.js';
 import { viewOf, type ChannelRecord, type RecipientView } from './recipient-view.js';
 import type { CompiledCharter } from './compile.js';
@@ -105,11 +105,17 @@ export class SendFacts {
     this.#memo = memo;
   }
 
-  /** The recipient's phone, normalised on first use (memoised across decisions). */
+  /**
+   * The recipient's phone, normalised on first use (memoised across decisions: by the memo
+   * when there is one, and by the shared phone cache unless the memo lasts, as a plan's does).
+   */
   phone(): PhoneInfo | undefined {
     if (this.#phone === undefined && this.recipient.phone !== undefined) {
       const memo = this.#memo;
-      this.#phone = memo === undefined ? normalizePhone(this.recipient.phone, this.#country) : (memo.phone ??= normalizePhone(this.recipient.phone, this.#country));
+      this.#phone =
+        memo === undefined
+          ? normalizePhone(this.recipient.phone, this.#country)
+          : (memo.phone ??= memo.lasting === true ? readPhone(this.recipient.phone, this.#country) : normalizePhone(this.recipient.phone, this.#country));
     }
     return this.#phone;
   }

@@ -6,6 +6,7 @@ import {
   clearPhoneCache,
   normalizePhone,
   phoneCacheSize,
+  readPhone,
   type PhoneInfo,
   type PhoneType,
 } from '../../src/contact/phone.js';
@@ -197,6 +198,21 @@ describe('the phone cache', () => {
     expect(normalizePhone(number(1))).toBe(normalizePhone(number(1)));
     expect(normalizePhone(number(0))).not.toBe(oldest);
     expect(phoneCacheSize()).toBe(PHONE_CACHE_LIMIT);
+  });
+});
+
+describe("readPhone (the cache-free read a plan's recipient memos use)", () => {
+  it('answers as normalizePhone, without filling or touching the cache', () => {
+    const inputs: [string, string | undefined][] = [
+      ['06 12 34 56 78', 'FR'], [' tel:+44 7400 123456 ', undefined], ['0590 12 34 56', 'GP'], ['06 12 34 56 78', undefined],
+      ['+1 415 555 2671', 'fr'], ['not a number', 'FR'], ['0'.repeat(300), 'FR'], ['+33 1 00 00 00 00', undefined],
+    ];
+    for (const [raw, country] of inputs) expect(readPhone(raw, country)).toEqual(normalizePhone(raw, country));
+    clearPhoneCache();
+    const cached = normalizePhone('06 12 34 56 78', 'FR');
+    for (const [raw, country] of inputs) readPhone(raw, country);
+    expect(phoneCacheSize()).toBe(1);
+    expect(normalizePhone('06 12 34 56 78', 'FR')).toBe(cached);
   });
 });
 

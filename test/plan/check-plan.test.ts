@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
+import { clearPhoneCache, phoneCacheSize } from '../../src/contact/phone.js';
 import { canSend, checkPlan, checkPlanSync, defineCharter, PlanError, type Plan, type RuleInput, type UsageView } from '../../src/index.js';
 import { charter } from '../../examples/paris-2013/charter.js';
 
@@ -68,6 +69,20 @@ const quotaCharter = (quotas: RuleInput[]) =>
 const DAILY: RuleInput = { id: 'daily', kind: 'quota', limit: 1, count: 'deliveries', per: ['recipient'], window: { rolling: '24h' } };
 
 describe('replay', () => {
+  it("reads each recipient's phone once for the plan, leaving the shared phone cache as it was", async () => {
+    clearPhoneCache();
+    const recipients = Array.from({ length: 50 }, (_, i) => ({ ...voter(`p${i}`), phone: `06 12 34 ${String(i).padStart(2, '0')} 78` }));
+    const text = { id: 't', channel: 'sms', sender, via: 'csp', audience: 'preRegistered', content: { text: 'Bonjour. STOP au 36180' } };
+    const report = await checkPlan({ recipients, sends: [{ at: '2013-05-14T10:00', message: text, to: { audience: 'preRegistered' } }] }, { charter });
+    expect(report.summary.deliveries).toBe(50);
+    expect(phoneCacheSize()).toBe(0);
+    // Those numbers were read all the same: a decision that reads them through canSend agrees.
+    const alone = canSend(text, recipients[7]!, { charter, now: '2013-05-14T10:00:00+02:00' });
+    const inPlan = report.violations.filter((violation) => violation.recipientId === 'p7');
+    expect(inPlan.map((violation) => violation.reasons.map((reason) => reason.code))).toEqual(alone.allowed ? [] : [alone.reasons.map((reason) => reason.code)]);
+    expect(phoneCacheSize()).toBe(1);
+  });
+
   it('reports a rolling counter used once, then never read again, as it stands at the end', async () => {
     // v1's one unit left its 24-hour window two days before the plan's last send.
     const text = (id: string) => ({ id, channel: 'email', sender });
