@@ -19,7 +19,12 @@ import { validatePlan, type PlanIssue, type ResolvedSend } from './validate-plan
 export interface CheckPlanOptions {
   /** The charter the plan must comply with. */
   charter: Charter;
-  /** Usage before the plan starts (e.g. from the campaign's ledger). */
+  /**
+   * Usage before the plan starts (e.g. `await ledger.usage()`): its units are added to the
+   * plan's, a mailing it already counted is not counted again, and the report's quotas show
+   * both. It names counts, not recipients: a delivery the ledger already made and the plan
+   * makes again is counted, not refused as `DUPLICATE_DELIVERY`.
+   */
   usage?: UsageView;
   /** The language of the reasons; defaults to the charter's. */
   locale?: Locale;

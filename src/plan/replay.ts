@@ -15,10 +15,15 @@ export class PlanUsage implements UsageView {
   constructor(private readonly seed?: UsageView) {}
 
   quota(query: QuotaQuery): QuotaUsage {
-    const own = this.counters.get(query.ruleId)?.get(query.key)?.state(query) ?? NOTHING_USED;
-    if (!this.seed) return own;
-    const before = this.seed.quota(query);
-    return { used: before.used + own.used, counted: before.counted || own.counted };
+    const counter = this.counters.get(query.ruleId)?.get(query.key);
+    const own = counter?.state(query) ?? NOTHING_USED;
+    const seed = this.seed;
+    if (seed === undefined) return own;
+    const before = seed.quota(query);
+    if (counter === undefined) return before;
+    // A mailing counts once: one the seed already counted adds nothing when the plan sends it again.
+    const overlap = query.count === 'messages' ? counter.alsoIn(seed, query) : 0;
+    return { used: before.used + own.used - overlap, counted: before.counted || own.counted };
   }
 
   /** Records one delivered unit under the counter a query named. */
@@ -33,9 +38,12 @@ export class PlanUsage implements UsageView {
     counter.add(query);
   }
 
-  /** Every counter the plan used, with its state at `now`. */
-  *entries(now: number): Iterable<{ ruleId: string; key: string; count: 'messages' | 'deliveries'; since?: number; used: number }> {
-    for (const { ruleId, key, counter } of this.order) yield { ruleId, key, ...counter.summary(now) };
+  /** Every counter the plan used, with its state at `now` (the seed's units included). */
+  *entries(now: number): Iterable<{ ruleId: string; key: string; count: 'messages' | 'deliveries'; used: number }> {
+    for (const { ruleId, key, counter } of this.order) {
+      const query = counter.finalQuery(now);
+      yield { ruleId, key, count: query.count, used: this.quota(query).used };
+    }
   }
 }
 
@@ -46,7 +54,10 @@ class PlanCounter {
   private deliveries = 0;
   private readonly mailings = new Map<string, number>();
   private readonly times: { at: number; messageId: string }[] = [];
+  // The last query that read or added to the counter: it names the counter's window.
   private last: QuotaQuery | undefined;
+  // Whether the seed counted each of the counter's mailings (fixed windows: the answer never changes).
+  private seeded: Map<string, boolean> | undefined;
 
   add(query: QuotaQuery): void {
     this.deliveries++;
@@ -61,21 +72,40 @@ class PlanCounter {
     if (query.since === undefined) {
       return { used: query.count === 'messages' ? this.mailings.size : this.deliveries, counted: this.mailings.has(query.messageId) };
     }
-    // Rolling window: sends are replayed in time order, so the units in the window are a suffix.
-    const since = query.since;
+    const { mailings, deliveries } = this.window(query.since);
+    return { used: query.count === 'messages' ? mailings.size : deliveries, counted: mailings.has(query.messageId) };
+  }
+
+  /** How many of the counter's mailings (in the query's window) `seed` counted already. */
+  alsoIn(seed: UsageView, query: QuotaQuery): number {
+    let overlap = 0;
+    if (query.since === undefined) {
+      const seeded = (this.seeded ??= new Map());
+      for (const messageId of this.mailings.keys()) {
+        let counted = seeded.get(messageId);
+        if (counted === undefined) seeded.set(messageId, (counted = seed.quota({ ...query, messageId }).counted));
+        if (counted) overlap++;
+      }
+      return overlap;
+    }
+    for (const messageId of this.window(query.since).mailings) if (seed.quota({ ...query, messageId }).counted) overlap++;
+    return overlap;
+  }
+
+  /** The query that reads the counter as it stands at `now`: its last one, its window moved to `now`. */
+  finalQuery(now: number): QuotaQuery {
+    const last = this.last!;
+    return last.since === undefined ? last : { ...last, since: now - (last.now - last.since), now };
+  }
+
+  // Rolling window: sends are replayed in time order, so the units in the window are a suffix.
+  private window(since: number): { mailings: Set<string>; deliveries: number } {
     const mailings = new Set<string>();
     let deliveries = 0;
     for (let i = this.times.length - 1; i >= 0 && this.times[i]!.at >= since; i--) {
       deliveries++;
       mailings.add(this.times[i]!.messageId);
     }
-    return { used: query.count === 'messages' ? mailings.size : deliveries, counted: mailings.has(query.messageId) };
-  }
-
-  summary(now: number): { count: 'messages' | 'deliveries'; used: number } {
-    const count = this.last?.count ?? 'deliveries';
-    if (this.last?.since === undefined) return { count, used: count === 'messages' ? this.mailings.size : this.deliveries };
-    const window = this.last.now - this.last.since;
-    return { count, used: this.state({ ...this.last, since: now - window, now }).used };
+    return { mailings, deliveries };
   }
 }

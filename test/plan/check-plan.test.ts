@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { clearPhoneCache, phoneCacheSize } from '../../src/contact/phone.js';
-import { canSend, checkPlan, checkPlanSync, defineCharter, PlanError, type Plan, type RuleInput, type UsageView } from '../../src/index.js';
+import { canSend, checkPlan, checkPlanSync, createLedger, defineCharter, PlanError, type Plan, type RuleInput, type UsageView } from '../../src/index.js';
 import { charter } from '../../examples/paris-2013/charter.js';
 
 const parisPlan = (): Plan => JSON.parse(readFileSync(new URL('../../examples/paris-2013/plan.json', import.meta.url), 'utf8')) as Plan;
@@ -148,6 +148,39 @@ describe('replay', () => {
     const plan: Plan = { recipients: [voter('v1')], sends: [mailing('m1', '2013-05-14T10:00'), mailing('m2', '2013-05-15T10:00')] };
     const report = await checkPlan(plan, { charter, usage });
     expect(report.violations.map((violation) => violation.messageId)).toEqual(['m2']);
+  });
+
+  it('counts a mailing the usage already holds once, however many of its deliveries the plan adds', async () => {
+    // The ledger sent m1 to v1; the plan sends m1 to v2, then m2 and m3: three mailings in all (Art. 4 allows 3).
+    const ledger = createLedger({ charter });
+    const held = await ledger.authorize(mailing('m1', '').message, voter('v1'), { now: '2013-05-14T09:00:00+02:00' });
+    await held.reservation!.commit({ now: '2013-05-14T09:00:10+02:00' });
+    const plan: Plan = {
+      recipients: [voter('v1'), voter('v2')],
+      sends: [{ ...mailing('m1', '2013-05-14T10:00'), to: ['v2'] }, mailing('m2', '2013-05-15T10:00'), mailing('m3', '2013-05-16T10:00'), mailing('m4', '2013-05-17T10:00')],
+    };
+    const report = await checkPlan(plan, { charter, usage: await ledger.usage({ now: '2013-05-14T09:01:00+02:00' }) });
+    expect(report.violations.map((violation) => `${violation.messageId}/${violation.recipientId}:${violation.reasons.map((reason) => reason.code).join(',')}`)).toEqual([
+      'm4/v1:QUOTA_EXCEEDED',
+      'm4/v2:QUOTA_EXCEEDED',
+    ]);
+    // The counters at the end say what the ledger and the plan used together.
+    expect(report.quotas).toMatchObject([{ article: 'Art. 4', used: 3, limit: 3 }]);
+  });
+
+  it('adds the usage given to rolling and delivery counters, and reports the sum at the end', async () => {
+    // One earlier unit per counter, and mailing 'old' already counted under every key.
+    const usage: UsageView = { quota: (query) => ({ used: 1, counted: query.messageId === 'old' }) };
+    const report = await checkPlan(
+      {
+        recipients: [voter('v1'), voter('v2')],
+        sends: [{ ...mailing('old', '2013-05-14T10:00'), to: ['v1'] }, { ...mailing('new', '2013-05-14T11:00'), to: ['v2'] }],
+      },
+      { charter: quotaCharter([{ id: 'total', kind: 'quota', limit: 2, count: 'messages', per: ['candidate'], window: 'charter' }, { id: 'day', kind: 'quota', limit: 5, count: 'deliveries', per: ['candidate'], window: { rolling: '24h' } }, { id: 'week', kind: 'quota', limit: 2, count: 'messages', per: ['candidate'], window: { rolling: '7d' } }]), usage },
+    );
+    expect(report.violations).toEqual([]);
+    // total and week: 'old' was counted before the plan and is not counted again; 'new' makes two. day: 1 + 2 deliveries.
+    expect(report.quotas.map(({ ruleId, used }) => `${ruleId} ${used}`)).toEqual(['total 2', 'day 3', 'week 2']);
   });
 
   it('refuses the same mailing to the same recipient twice', async () => {
