@@ -226,13 +226,22 @@ function quotasAt(usage: PlanUsage, charter: CompiledCharter, end: number) {
 
 type Counts = { pass: number; fail: number; review: number };
 
-/** Adds a list's reasons to the counts per code and per article, `uses` times. */
+/**
+ * Adds a list's codes and articles to the counts, `uses` times: a delivery counts once per
+ * code and once per article, however many of its reasons give the same one.
+ */
 function countReasons(list: readonly Reason[], uses: number, codes: Record<string, number>, articles: Record<string, number>): void {
   // Indexed: the list may be frozen, and for…of over a frozen array allocates as it goes.
   for (let r = 0; r < list.length; r++) {
     const reason = list[r]!;
-    codes[reason.code] = (codes[reason.code] ?? 0) + uses;
-    if (reason.article !== undefined) articles[reason.article] = (articles[reason.article] ?? 0) + uses;
+    let newCode = true;
+    let newArticle = reason.article !== undefined;
+    for (let k = 0; k < r && (newCode || newArticle); k++) {
+      if (list[k]!.code === reason.code) newCode = false;
+      if (list[k]!.article === reason.article) newArticle = false;
+    }
+    if (newCode) codes[reason.code] = (codes[reason.code] ?? 0) + uses;
+    if (newArticle) articles[reason.article!] = (articles[reason.article!] ?? 0) + uses;
   }
 }
 

@@ -1,5 +1,6 @@
 import type { Locale } from '../charter/schema.js';
 import { localDateTime } from '../decision/local-format.js';
+import type { Reason } from '../decision/types.js';
 import type { PlanReport, PlanViolation } from './report.js';
 
 /** Options of {@link formatReport}. */
@@ -10,7 +11,15 @@ export interface FormatReportOptions {
   locale?: Locale;
   /** ANSI colours in `text` (the CLI turns them on for a TTY unless `NO_COLOR` is set). */
   color?: boolean;
+  /**
+   * `markdown` only: the most characters to write, 60,000 by default (a GitHub comment holds
+   * 65,536). Table rows past it are left out and counted in one closing line.
+   */
+  maxLength?: number;
 }
+
+/** The default {@link FormatReportOptions.maxLength}: under GitHub's 65,536 characters per comment. */
+const MARKDOWN_LIMIT = 60_000;
 
 /** Violations of one send grouped by reason: a line of the report however many recipients. */
 interface Group {
@@ -22,23 +31,38 @@ interface Group {
   article: string | undefined;
   title: string | undefined;
   message: string;
+  /** Whether recipients of the group were given other sentences than `message` (their facts differ). */
+  varies: boolean;
   recipients: number;
-  notBefore: string | undefined;
+  /** For a time reason: the earliest and latest `notBefore` of the group's deliveries. */
+  earliest: string | undefined;
+  latest: string | undefined;
 }
+
+const EN = new Intl.NumberFormat('en-US');
+const FR = new Intl.NumberFormat('fr-FR');
+const en = (n: number) => EN.format(n);
+const fr = (n: number) => FR.format(n);
 
 const WORDS = {
   en: {
-    ok: (n: number) => `all ${n} deliveries would be allowed`,
-    bad: (bad: number, n: number, deny: number, review: number) => `${bad} of ${n} deliveries would not be allowed (${deny} denied, ${review} to review)`,
+    number: en,
+    ok: (n: number) => (n === 1 ? 'the 1 delivery would be allowed' : `all ${en(n)} deliveries would be allowed`),
+    bad: (bad: number, n: number, deny: number, review: number) => `${en(bad)} of ${en(n)} ${n === 1 ? 'delivery' : 'deliveries'} would not be allowed (${en(deny)} denied, ${en(review)} to review)`,
     violations: 'Violations', quotas: 'Quotas', coverage: 'Coverage', exercised: 'exercised', unreached: 'never reached',
-    send: 'send', recipients: (n: number) => `${n} ${n === 1 ? 'recipient' : 'recipients'}`, from: 'allowed from',
+    send: 'send', recipients: (n: number) => `${en(n)} ${n === 1 ? 'recipient' : 'recipients'}`,
+    from: (earliest: string, latest: string) => (earliest === latest ? `allowed from ${earliest}` : `allowed from ${earliest} to ${latest}, by recipient`),
+    example: 'e.g.', more: (n: number) => `… and ${en(n)} more ${n === 1 ? 'row' : 'rows'}: \`--format json\` lists them all.`,
     sendColumn: 'Send', recipientsColumn: 'Recipients', article: 'Article', rule: 'Rule', reason: 'Reason', explanation: 'Explanation', counter: 'Counter', used: 'Used', limit: 'Limit',
   },
   fr: {
-    ok: (n: number) => `les ${n} envois seraient autorisés`,
-    bad: (bad: number, n: number, deny: number, review: number) => `${bad} envois sur ${n} ne seraient pas autorisés (${deny} refusés, ${review} à examiner)`,
+    number: fr,
+    ok: (n: number) => (n === 1 ? 'le seul envoi serait autorisé' : `les ${fr(n)} envois seraient autorisés`),
+    bad: (bad: number, n: number, deny: number, review: number) => `${fr(bad)} ${n === 1 ? 'envoi' : 'envois'} sur ${fr(n)} ne ${bad === 1 ? 'serait' : 'seraient'} pas ${bad === 1 ? 'autorisé' : 'autorisés'} (${fr(deny)} ${deny === 1 ? 'refusé' : 'refusés'}, ${fr(review)} à examiner)`,
     violations: 'Infractions', quotas: 'Quotas', coverage: 'Couverture', exercised: 'exercés', unreached: 'jamais atteints',
-    send: 'envoi', recipients: (n: number) => `${n} ${n === 1 ? 'destinataire' : 'destinataires'}`, from: 'possible à partir du',
+    send: 'envoi', recipients: (n: number) => `${fr(n)} ${n === 1 ? 'destinataire' : 'destinataires'}`,
+    from: (earliest: string, latest: string) => (earliest === latest ? `possible à partir du ${earliest}` : `possible entre le ${earliest} et le ${latest} selon le destinataire`),
+    example: 'p. ex.', more: (n: number) => `… et ${fr(n)} ${n === 1 ? 'autre ligne' : 'autres lignes'} : \`--format json\` les donne toutes.`,
     sendColumn: 'Envoi', recipientsColumn: 'Destinataires', article: 'Article', rule: 'Règle', reason: 'Motif', explanation: 'Explication', counter: 'Compteur', used: 'Utilisé', limit: 'Limite',
   },
 } as const;
@@ -65,25 +89,44 @@ export function formatReport(report: PlanReport, options: FormatReportOptions = 
   const total = allow + deny + review;
   const headline = report.ok ? words.ok(total) : words.bad(deny + review, total, deny, review);
   const local = (iso: string) => localDateTime(Date.parse(iso), report.charter.timezone);
-  const articles = (list: { article?: string; ruleId: string }[]) => list.map((rule) => rule.article ?? rule.ruleId).filter(unique).join(', ') || '—';
+  const explanation = (group: Group) => `${group.varies ? `${words.example} ` : ''}${group.message}`;
+  const when = (group: Group) => (group.earliest === undefined ? undefined : words.from(local(group.earliest), local(group.latest!)));
+  const [exercised, unreached] = coverageLabels(report.coverage);
   if (format === 'markdown') {
-    const lines = [`## charterguard — ${report.charter.title}`, '', `${report.ok ? '✅' : '❌'} ${headline}.`, ''];
-    if (groups.length > 0) {
-      lines.push(`### ${words.violations}`, '', `| ${words.article} | ${words.rule} | ${words.reason} | ${words.sendColumn} | ${words.recipientsColumn} | ${words.explanation} |`, '|---|---|---|---|---:|---|');
-      for (const group of groups) {
-        const when = `#${group.send + 1} \`${cell(group.messageId)}\` ${local(group.at)}`;
-        const note = group.notBefore === undefined ? '' : ` (${words.from} ${local(group.notBefore)})`;
-        lines.push(`| ${cell(group.article ?? '')} | ${cell(group.title ?? group.ruleId ?? '')} | \`${group.code}\` | ${when} | ${group.recipients.toLocaleString('en-US')} | ${cell(group.message)}${note} |`);
+    const head = [`## charterguard — ${report.charter.title}`, '', `${report.ok ? '✅' : '❌'} ${headline}.`, ''];
+    const tail = [`### ${words.coverage}`, '', `- ${words.exercised}: ${exercised}`, `- ${words.unreached}: ${unreached}`, ''];
+    const violationRows = groups.map((group) => {
+      const note = when(group);
+      const sent = `#${group.send + 1} \`${cell(group.messageId)}\` ${local(group.at)}`;
+      return `| ${cell(group.article ?? '')} | ${cell(group.title ?? group.ruleId ?? '')} | \`${group.code}\` | ${sent} | ${words.number(group.recipients)} | ${cell(explanation(group))}${note === undefined ? '' : ` (${note})`} |`;
+    });
+    const quotaRows = report.quotas.map((quota) => `| ${cell(quota.article ?? '')} | ${cell(quota.ruleId)} | \`${cell(quota.key)}\` | ${words.number(quota.used)} | ${words.number(quota.limit)} |`);
+    // Within the budget: the headline and coverage always; then violation rows, then quota rows, in order.
+    let budget = (options.maxLength ?? MARKDOWN_LIMIT) - length(head) - length(tail);
+    const sections: string[] = [];
+    let left = 0;
+    const table = (title: string, header: string[], rows: string[]) => {
+      if (rows.length === 0) return;
+      const top = [`### ${title}`, '', ...header];
+      let fits = 0;
+      let size = length(top) + 1;
+      for (const row of rows) {
+        if (size + row.length + 1 + MORE_LINE > budget) break;
+        size += row.length + 1;
+        fits++;
       }
-      lines.push('');
-    }
-    if (report.quotas.length > 0) {
-      lines.push(`### ${words.quotas}`, '', `| ${words.article} | ${words.rule} | ${words.counter} | ${words.used} | ${words.limit} |`, '|---|---|---|---:|---:|');
-      for (const quota of report.quotas) lines.push(`| ${cell(quota.article ?? '')} | ${cell(quota.ruleId)} | \`${cell(quota.key)}\` | ${quota.used} | ${quota.limit} |`);
-      lines.push('');
-    }
-    lines.push(`### ${words.coverage}`, '', `- ${words.exercised}: ${articles(report.coverage.exercised)}`, `- ${words.unreached}: ${articles(report.coverage.unreached)}`, '');
-    return lines.join('\n');
+      if (fits === 0) {
+        left += rows.length;
+        return;
+      }
+      sections.push(...top, ...rows.slice(0, fits), '');
+      budget -= size;
+      left += rows.length - fits;
+    };
+    table(words.violations, [`| ${words.article} | ${words.rule} | ${words.reason} | ${words.sendColumn} | ${words.recipientsColumn} | ${words.explanation} |`, '|---|---|---|---|---:|---|'], violationRows);
+    table(words.quotas, [`| ${words.article} | ${words.rule} | ${words.counter} | ${words.used} | ${words.limit} |`, '|---|---|---|---:|---:|'], quotaRows);
+    if (left > 0) sections.push(words.more(left), '');
+    return [...head, ...sections, ...tail].join('\n');
   }
   const paint = colours(options.color === true);
   const lines = [paint.bold(`charterguard — ${report.charter.title}`), `${report.ok ? paint.green('✓') : paint.red('✗')} ${headline}`];
@@ -96,20 +139,58 @@ export function formatReport(report: PlanReport, options: FormatReportOptions = 
         lines.push(title === group.code ? `  ${paint.yellow(title)}` : `  ${paint.yellow(title)} ${paint.dim(`(${group.code})`)}`);
         heading = title;
       }
+      const note = when(group);
       lines.push(`    ${words.send} #${group.send + 1} ${group.messageId} ${paint.dim(local(group.at))}: ${words.recipients(group.recipients)}`);
-      lines.push(`      ${group.message}${group.notBefore === undefined ? '' : paint.dim(` (${words.from} ${local(group.notBefore)})`)}`);
+      lines.push(`      ${explanation(group)}${note === undefined ? '' : paint.dim(` (${note})`)}`);
     }
   }
   if (report.quotas.length > 0) {
     lines.push('', paint.bold(words.quotas));
-    const width = Math.max(...report.quotas.map((quota) => (quota.article ?? quota.ruleId).length));
-    for (const quota of report.quotas) {
-      const full = quota.used >= quota.limit;
-      lines.push(`  ${(quota.article ?? quota.ruleId).padEnd(width)}  ${`${quota.used}/${quota.limit}`.padStart(7)}  ${paint.dim(quota.key)}${full ? ` ${paint.yellow('●')}` : ''}`);
+    // Widths by a loop: a plan may have hundreds of thousands of counters (too many to spread as arguments).
+    let labelWidth = 0;
+    let countWidth = 0;
+    const counts = report.quotas.map((quota) => `${words.number(quota.used)}/${words.number(quota.limit)}`);
+    for (let i = 0; i < report.quotas.length; i++) {
+      const quota = report.quotas[i]!;
+      labelWidth = Math.max(labelWidth, (quota.article ?? quota.ruleId).length);
+      countWidth = Math.max(countWidth, counts[i]!.length);
     }
+    report.quotas.forEach((quota, i) => {
+      const full = quota.used >= quota.limit;
+      lines.push(`  ${(quota.article ?? quota.ruleId).padEnd(labelWidth)}  ${counts[i]!.padStart(Math.max(countWidth, 7))}  ${paint.dim(quota.key)}${full ? ` ${paint.yellow('●')}` : ''}`);
+    });
   }
-  lines.push('', paint.bold(words.coverage), `  ${words.exercised}: ${articles(report.coverage.exercised)}`, `  ${words.unreached}: ${articles(report.coverage.unreached)}`, '');
+  lines.push('', paint.bold(words.coverage), `  ${words.exercised}: ${exercised}`, `  ${words.unreached}: ${unreached}`, '');
   return lines.join('\n');
+}
+
+/** Room kept for the line that counts the rows left out. */
+const MORE_LINE = 120;
+
+function length(lines: readonly string[]): number {
+  let size = 0;
+  for (const line of lines) size += line.length + 1;
+  return size;
+}
+
+/**
+ * The exercised and unreached rules by article; a rule whose article also names rules in the
+ * other list is shown with its id, so no article reads as both exercised and never reached.
+ */
+function coverageLabels(coverage: PlanReport['coverage']): [string, string] {
+  const articlesOf = (list: readonly { article?: string }[]) => new Set(list.map((rule) => rule.article).filter((article) => article !== undefined));
+  const inExercised = articlesOf(coverage.exercised);
+  const inUnreached = articlesOf(coverage.unreached);
+  const label = (rule: { article?: string; ruleId: string }) =>
+    rule.article === undefined ? rule.ruleId : inExercised.has(rule.article) && inUnreached.has(rule.article) ? `${rule.article} (${rule.ruleId})` : rule.article;
+  const join = (list: readonly { article?: string; ruleId: string }[]) => list.map(label).filter(unique).join(', ') || '—';
+  return [join(coverage.exercised), join(coverage.unreached)];
+}
+
+/** Whether `notBefore` is about this reason: time rules' refusals (hours, phases, a freeze with an end). */
+function aboutTime(reason: Reason): boolean {
+  if (reason.code === 'QUIET_HOURS' || reason.code === 'OUTSIDE_PHASE') return true;
+  return (reason.code === 'FORBIDDEN' || reason.code === 'FORBIDDEN_SOURCE') && reason.facts?.['untilAt'] !== undefined;
 }
 
 function groupViolations(violations: readonly PlanViolation[]): Group[] {
@@ -117,9 +198,15 @@ function groupViolations(violations: readonly PlanViolation[]): Group[] {
   for (const violation of violations) {
     for (const reason of violation.reasons) {
       const id = `${violation.send}\u0000${reason.code}\u0000${reason.ruleId ?? ''}`;
+      const notBefore = violation.notBefore !== undefined && aboutTime(reason) ? violation.notBefore : undefined;
       const group = groups.get(id);
       if (group) {
         group.recipients++;
+        if (reason.message !== group.message) group.varies = true;
+        if (notBefore !== undefined) {
+          if (group.earliest === undefined || notBefore < group.earliest) group.earliest = notBefore;
+          if (group.latest === undefined || notBefore > group.latest) group.latest = notBefore;
+        }
         continue;
       }
       groups.set(id, {
@@ -131,8 +218,10 @@ function groupViolations(violations: readonly PlanViolation[]): Group[] {
         article: reason.article,
         title: reason.title,
         message: reason.message,
+        varies: false,
         recipients: 1,
-        notBefore: violation.notBefore,
+        earliest: notBefore,
+        latest: notBefore,
       });
     }
   }

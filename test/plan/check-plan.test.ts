@@ -36,6 +36,20 @@ describe('checkPlan on the 2013 Paris campaign', () => {
     expect(fourth[0]!.reasons).toMatchObject([{ code: 'QUOTA_EXCEEDED', article: 'Art. 4', facts: { used: 3, limit: 3 } }]);
   });
 
+  it('counts a delivery once per article and per code, however many of its reasons cite them', async () => {
+    // A fifth mailing to the pre-registered on 31 May: over the quota of Art. 4 and outside its phase.
+    const plan = parisPlan();
+    const fourth = plan.sends.find((send) => send.message.id === 'voters-4')!;
+    plan.sends.push({ ...fourth, at: '2013-05-31T10:00', message: { ...fourth.message, id: 'voters-5' } });
+    const report = await checkPlan(plan, { charter });
+    const fifth = report.violations.filter((violation) => violation.messageId === 'voters-5');
+    expect(fifth).toHaveLength(3);
+    expect(fifth[0]!.reasons.filter((reason) => reason.article === 'Art. 4').length).toBeGreaterThan(1);
+    expect(report.summary.articles['Art. 4']).toBe(6);
+    const refused = report.violations.length;
+    for (const count of Object.values(report.summary.codes)) expect(count).toBeLessThanOrEqual(refused);
+  });
+
   it('reports the quota counters at the end and the articles the plan exercised', async () => {
     const report = await checkPlan(parisPlan(), { charter });
     expect(report.quotas).toEqual([
