@@ -39,11 +39,13 @@ export interface CharterMatchers<R = unknown> {
   toBeAllowedBy(charter: Charter, options?: MatcherOptions): R;
 }
 
+// Vitest (>= 3.2) merges `Matchers` into `expect()`, `expect.*` and `expect.extend`; augmenting
+// `Assertion` instead was lost when this module was imported before `vitest` itself.
 declare module 'vitest' {
   // eslint-disable-next-line @typescript-eslint/no-empty-object-type
-  interface Assertion<T = any> extends CharterMatchers<void> {}
+  interface Matchers<T = any> extends CharterMatchers<void> {}
   // eslint-disable-next-line @typescript-eslint/no-empty-object-type
-  interface AsymmetricMatchersContaining extends CharterMatchers {}
+  interface AsymmetricMatchersContaining extends CharterMatchers<void> {}
 }
 
 /** What a matcher gives back to `expect`. */
