@@ -171,7 +171,9 @@ function maskPhoneRun(run: string): string {
   return maskDigits(run);
 }
 
-function isCalendarDate(run: string): boolean {
+function isCalendarDate(text: string): boolean {
+  // A run may start with the bracket a phone's area code would have: '(2013-05-20' is a date.
+  const run = text.startsWith('(') ? text.slice(1) : text;
   const yearFirst = DATE_YEAR_FIRST.exec(run);
   if (yearFirst !== null) return isDate(yearFirst[1]!, yearFirst[3]!, yearFirst[4]!);
   const yearLast = DATE_YEAR_LAST.exec(run);

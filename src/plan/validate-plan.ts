@@ -61,6 +61,10 @@ export function validatePlan(
   });
   const unique = byId.size === recipients.length;
   const resolved: ResolvedSend[] = [];
+  // A list of ids from the wrong file would give an issue per id, each compared with every
+  // recipient for a suggestion: the first few are suggested for, the first hundred listed.
+  let unknownIds = 0;
+  let unlisted = 0;
   sends.forEach((send, index) => {
     const at = readTime(send.at, charter.timezone);
     if (typeof at === 'string') issues.push({ path: ['sends', index, 'at'], message: at });
@@ -80,7 +84,15 @@ export function validatePlan(
         if (target !== undefined) {
           targets.push(target);
           if (unique) next = target + 1;
-        } else issues.push({ path: ['sends', index, 'to', position], message: `unknown recipient '${maskContacts(id)}'${didYouMean(id, byId.keys()).hint}` });
+        } else if (unknownIds++ < LISTED_UNKNOWN_IDS) {
+          // The suggestion is a recipient id too: masked like the id (an id may be a contact point).
+          const hint = unknownIds <= SUGGESTED_UNKNOWN_IDS ? maskContacts(didYouMean(id, byId.keys()).hint) : '';
+          issues.push({ path: ['sends', index, 'to', position], message: `unknown recipient '${maskContacts(id)}'${hint}` });
+        } else unlisted++;
+      }
+      if (unlisted > 0) {
+        issues.push({ path: ['sends', index, 'to'], message: `${unlisted} more unknown recipient ${unlisted === 1 ? 'id' : 'ids'} in this send (the plan's first ${LISTED_UNKNOWN_IDS} are listed)` });
+        unlisted = 0;
       }
     } else if (!charter.labels.audiences.has(to.audience)) {
       issues.push({ path: ['sends', index, 'to', 'audience'], message: `unknown audience '${to.audience}'${didYouMean(to.audience, charter.labels.audiences.keys()).hint}` });
@@ -96,6 +108,10 @@ export function validatePlan(
   resolved.sort((a, b) => a.at - b.at || a.index - b.index);
   return { ok: true, sends: resolved, recipients, views };
 }
+
+/** How many unknown recipient ids a plan's issues list one by one, and how many get a suggestion. */
+const LISTED_UNKNOWN_IDS = 100;
+const SUGGESTED_UNKNOWN_IDS = 20;
 
 /** Reads a send time: an instant with an offset, or a local date-time in the charter's zone. */
 function readTime(text: string, timezone: string): number | string {

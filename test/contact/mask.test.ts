@@ -126,6 +126,7 @@ describe('maskContacts', () => {
     'Art. 7: 3 of 3 mailings already sent to 12500 pre-registered voters',
     'Mandats 2013 - 2014 - 2015',
     '22:14 in Europe/Paris is outside 08:00–20:00',
+    'an instant (2013-05-20T10:00:00+02:00) or a local time (2013-05-20T10:00)',
     'Already masked: +33 6 •• •• •• 78, +1 4•• ••• ••71, •• •• •• •• 78, j•••@example.fr',
   ])('leaves %j alone', (text) => {
     expect(maskContacts(text)).toBe(text);
@@ -135,6 +136,7 @@ describe('maskContacts', () => {
     expect(maskContacts('1 200 000 habitants')).toBe('• ••• •00 habitants');
     expect(maskContacts('12/34/5678')).toBe('••/••/••78');
     expect(maskContacts('le 31/05/2013 06 12 34 56 78')).toBe('le 31/05/2013 •• •• •• •• 78');
+    expect(maskContacts('(0612-34-5678)')).toBe('(••••-••-••78)');
   });
 
   const noContactText = fc.string({ maxLength: 20 }).filter((text) => !/[\p{Nd}@+＋]/u.test(text));

@@ -294,6 +294,29 @@ describe('replay', () => {
   });
 
 describe('plan validation', () => {
+  it('masks a suggested recipient id as it masks the unknown one (ids may be contact points)', () => {
+    const issues = issuesOf({ recipients: [{ ...voter('x'), id: '+33698765432' }, { ...voter('y'), id: 'alice@example.fr' }], sends: [{ ...mailing('m1', '2013-05-14T10:00'), to: ['+33698765431', 'alice@example.fn'] }] });
+    expect(issues).toHaveLength(2);
+    for (const issue of issues) expect(issue.message).toMatch(/did you mean/);
+    expect(JSON.stringify(issues)).not.toMatch(/698765432|6987654|alice@/);
+  });
+
+  it('lists the first hundred unknown ids of a plan and counts the rest per send', () => {
+    const recipients = Array.from({ length: 3_000 }, (_, i) => voter(`voter-${i}`));
+    const typo = (n: number) => Array.from({ length: n }, (_, i) => `votre-${i}`);
+    const issues = issuesOf({
+      recipients,
+      sends: [
+        { ...mailing('m1', '2013-05-14T10:00'), to: ['voter-1', ...typo(60)] },
+        { ...mailing('m2', '2013-05-15T10:00'), to: typo(3_000) },
+      ],
+    });
+    expect(issues.filter((issue) => issue.message.startsWith('unknown recipient'))).toHaveLength(100);
+    expect(issues.filter((issue) => issue.message.includes('did you mean'))).toHaveLength(20);
+    expect(issues.at(-1)).toEqual({ path: ['sends', 1, 'to'], message: "2960 more unknown recipient ids in this send (the plan's first 100 are listed)" });
+    expect(issues).toHaveLength(101);
+  });
+
   it('reports unknown recipient ids and audiences with the closest names', () => {
     const issues = issuesOf({
       recipients: [voter('voter-1')],
@@ -312,6 +335,12 @@ describe('plan validation', () => {
     expect(issuesOf({ recipients: [voter('v1')], sends: [mailing('m1', 'tomorrow')] })).toEqual([
       { path: ['sends', 0, 'at'], message: expect.stringContaining('expected an ISO 8601 instant') },
     ]);
+    // The value is quoted, and the examples read as written (not masked as phone numbers).
+    expect(issuesOf({ recipients: [voter('v1')], sends: [mailing('m1', '2013-05-14 10:00')] })[0]!.message).toBe(
+      "'2013-05-14 10:00' is not a send time: expected an ISO 8601 instant (2013-05-20T10:00:00+02:00) or a local date-time in the charter time zone (2013-05-20T10:00)",
+    );
+    // A contact point typed where a time goes is masked like anywhere else.
+    expect(issuesOf({ recipients: [voter('v1')], sends: [mailing('m1', 'jean.dupont@example.fr')] })[0]!.message).not.toContain('jean.dupont');
     const issues = issuesOf({ recipients: [voter('v1')], sends: [mailing('m2', '2013-02-30T10:00'), mailing('m3', '2013-03-31T02:30')] });
     expect(issues.map((issue) => issue.path)).toEqual([['sends', 0, 'at'], ['sends', 1, 'at']]);
     expect(issues[1]!.message).toContain('does not exist in Europe/Paris');
