@@ -4,7 +4,7 @@ import type { CompiledCharter } from '../decision/compile.js';
 import type { Message, Recipient } from '../decision/inputs.js';
 import type { RecipientView } from '../decision/recipient-view.js';
 import { checkInput } from '../decision/validate-input.js';
-import { localToInstant, parseLocalDateTime } from '../time/zoned-time.js';
+import { readTime } from '../time/read-time.js';
 import { didYouMean } from '../util/closest.js';
 import { planSchema } from './plan-schema.js';
 import { isPlan, type CheckedPlan } from './plan-shape.js';
@@ -27,8 +27,6 @@ export interface ResolvedSend {
   /** The position of each recipient in the plan's list of recipients. */
   readonly targets: readonly number[];
 }
-
-const OFFSET = /(Z|[+-]\d{2}:\d{2})$/;
 
 /** Validates a plan against a charter and resolves it into sends in time order. */
 export function validatePlan(
@@ -112,12 +110,3 @@ export function validatePlan(
 /** How many unknown recipient ids a plan's issues list one by one, and how many get a suggestion. */
 const LISTED_UNKNOWN_IDS = 100;
 const SUGGESTED_UNKNOWN_IDS = 20;
-
-/** Reads a send time: an instant with an offset, or a local date-time in the charter's zone. */
-function readTime(text: string, timezone: string): number | string {
-  const local = parseLocalDateTime(text.replace(OFFSET, '').replace(/\.\d+$/, ''));
-  if (!local) return `'${text}' is not a date-time of the calendar`;
-  if (OFFSET.test(text)) return Date.parse(text);
-  const { instant, status } = localToInstant(local, timezone);
-  return status === 'gap' ? `'${text}' does not exist in ${timezone} (a daylight-saving gap)` : instant;
-}

@@ -1,0 +1,21 @@
+import { localToInstant, parseLocalDateTime } from './zoned-time.js';
+
+const OFFSET = /(Z|[+-]\d{2}:\d{2})$/;
+
+/**
+ * Reads the time of a send as plans and the CLI's `explain` write it: an instant with an
+ * offset (`2013-05-20T10:00:00+02:00`, `…Z`), or a local date or date-time
+ * (`2013-05-20T10:00`) read in the charter's time zone.
+ *
+ * @param text - the date-time as written.
+ * @param timezone - the charter's IANA time zone, for local readings.
+ * @returns epoch milliseconds, or a message saying why the text is not a time (it quotes
+ *   the text; the caller adds where it was found).
+ */
+export function readTime(text: string, timezone: string): number | string {
+  const local = parseLocalDateTime(text.replace(OFFSET, '').replace(/\.\d+$/, ''));
+  if (!local) return `'${text}' is not a date-time of the calendar`;
+  if (OFFSET.test(text)) return Date.parse(text);
+  const { instant, status } = localToInstant(local, timezone);
+  return status === 'gap' ? `'${text}' does not exist in ${timezone} (a daylight-saving gap)` : instant;
+}
