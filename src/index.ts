@@ -96,4 +96,4 @@ export type { FormatReportOptions } from './plan/format-report.js';
 export { planSchema, planSendSchema } from './plan/plan-schema.js';
 export type { Plan, PlanSend } from './plan/plan-schema.js';
 export type { PlanIssue } from './plan/validate-plan.js';
-export type { PlanQuota, PlanReport, PlanViolation, RuleCoverage } from './plan/report.js';
+export type { PlanQuota, PlanReport, PlanViolation, PlanWarning, RuleCoverage } from './plan/report.js';

@@ -82,10 +82,10 @@ export function checkPlanSync(plan: unknown, options: CheckPlanOptions): PlanRep
   if (!compiled.ok) throw new CharterguardError(`the charter is not valid: ${compiled.issues[0]?.message ?? ''}`);
   const resolved = validatePlan(plan, compiled.compiled);
   if (!resolved.ok) throw new PlanError(resolved.issues);
-  return replay(resolved.sends, resolved.recipients, resolved.views, compiled.compiled, options);
+  return { ...replay(resolved.sends, resolved.recipients, resolved.views, compiled.compiled, options), warnings: resolved.warnings };
 }
 
-function replay(sends: readonly ResolvedSend[], recipients: readonly Recipient[], views: readonly RecipientView[] | undefined, charter: CompiledCharter, options: CheckPlanOptions): PlanReport {
+function replay(sends: readonly ResolvedSend[], recipients: readonly Recipient[], views: readonly RecipientView[] | undefined, charter: CompiledCharter, options: CheckPlanOptions): Omit<PlanReport, 'warnings'> {
   const recipientCount = recipients.length;
   const locale = options.locale ?? charter.locale;
   // A locale canSend would refuse is left to canSend, so every delivery says so as it would.

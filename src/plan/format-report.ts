@@ -1,3 +1,4 @@
+import { formatPath } from '../charter/issues.js';
 import type { Locale } from '../charter/schema.js';
 import { localDateTime } from '../decision/local-format.js';
 import type { Reason } from '../decision/types.js';
@@ -49,7 +50,7 @@ const WORDS = {
     number: en,
     ok: (n: number) => (n === 1 ? 'the 1 delivery would be allowed' : `all ${en(n)} deliveries would be allowed`),
     bad: (bad: number, n: number, deny: number, review: number) => `${en(bad)} of ${en(n)} ${n === 1 ? 'delivery' : 'deliveries'} would not be allowed (${en(deny)} denied, ${en(review)} to review)`,
-    violations: 'Violations', quotas: 'Quotas', coverage: 'Coverage', exercised: 'exercised', unreached: 'never reached',
+    violations: 'Violations', warnings: 'Warnings', quotas: 'Quotas', coverage: 'Coverage', exercised: 'exercised', unreached: 'never reached',
     send: 'send', recipients: (n: number) => `${en(n)} ${n === 1 ? 'recipient' : 'recipients'}`,
     from: (earliest: string, latest: string) => (earliest === latest ? `allowed from ${earliest}` : `allowed from ${earliest} to ${latest}, by recipient`),
     example: 'e.g.', more: (n: number) => `… and ${en(n)} more ${n === 1 ? 'row' : 'rows'}: \`--format json\` lists them all.`,
@@ -59,7 +60,7 @@ const WORDS = {
     number: fr,
     ok: (n: number) => (n === 1 ? 'le seul envoi serait autorisé' : `les ${fr(n)} envois seraient autorisés`),
     bad: (bad: number, n: number, deny: number, review: number) => `${fr(bad)} ${n === 1 ? 'envoi' : 'envois'} sur ${fr(n)} ne ${bad === 1 ? 'serait' : 'seraient'} pas ${bad === 1 ? 'autorisé' : 'autorisés'} (${fr(deny)} ${deny === 1 ? 'refusé' : 'refusés'}, ${fr(review)} à examiner)`,
-    violations: 'Infractions', quotas: 'Quotas', coverage: 'Couverture', exercised: 'exercés', unreached: 'jamais atteints',
+    violations: 'Infractions', warnings: 'Avertissements', quotas: 'Quotas', coverage: 'Couverture', exercised: 'exercés', unreached: 'jamais atteints',
     send: 'envoi', recipients: (n: number) => `${fr(n)} ${n === 1 ? 'destinataire' : 'destinataires'}`,
     from: (earliest: string, latest: string) => (earliest === latest ? `possible à partir du ${earliest}` : `possible entre le ${earliest} et le ${latest} selon le destinataire`),
     example: 'p. ex.', more: (n: number) => `… et ${fr(n)} ${n === 1 ? 'autre ligne' : 'autres lignes'} : \`--format json\` les donne toutes.`,
@@ -92,8 +93,11 @@ export function formatReport(report: PlanReport, options: FormatReportOptions = 
   const explanation = (group: Group) => `${group.varies ? `${words.example} ` : ''}${group.message}`;
   const when = (group: Group) => (group.earliest === undefined ? undefined : words.from(local(group.earliest), local(group.latest!)));
   const [exercised, unreached] = coverageLabels(report.coverage);
+  // A report from an older version, or built by hand, may have none.
+  const warnings = (report.warnings ?? []).map((warning) => ({ where: formatPath(warning.path), message: warning.message }));
   if (format === 'markdown') {
     const head = [`## charterguard — ${report.charter.title}`, '', `${report.ok ? '✅' : '❌'} ${headline}.`, ''];
+    if (warnings.length > 0) head.push(`### ${words.warnings}`, '', ...warnings.map((warning) => `- ⚠️ \`${cell(warning.where)}\`: ${warning.message}`), '');
     const tail = [`### ${words.coverage}`, '', `- ${words.exercised}: ${exercised}`, `- ${words.unreached}: ${unreached}`, ''];
     const violationRows = groups.map((group) => {
       const note = when(group);
@@ -130,6 +134,10 @@ export function formatReport(report: PlanReport, options: FormatReportOptions = 
   }
   const paint = colours(options.color === true);
   const lines = [paint.bold(`charterguard — ${report.charter.title}`), `${report.ok ? paint.green('✓') : paint.red('✗')} ${headline}`];
+  if (warnings.length > 0) {
+    lines.push('', paint.bold(words.warnings));
+    for (const warning of warnings) lines.push(`  ${paint.yellow('⚠')} ${warning.where}: ${warning.message}`);
+  }
   if (groups.length > 0) {
     lines.push('', paint.bold(words.violations));
     let heading = '';

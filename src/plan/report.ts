@@ -37,6 +37,17 @@ export interface RuleCoverage {
   review: number;
 }
 
+/**
+ * Something in a plan that refuses no delivery but is likely a mistake: a send that reaches
+ * nobody, recipients filed under an audience the charter does not declare.
+ */
+export interface PlanWarning {
+  /** Where, from the root of the plan: `['sends', 2, 'to', 'audience']`. */
+  path: readonly (string | number)[];
+  /** What looks wrong; never a full phone number or email. */
+  message: string;
+}
+
 /** The result of {@link checkPlan}. */
 export interface PlanReport {
   /** True when every delivery would be allowed. */
@@ -44,6 +55,8 @@ export interface PlanReport {
   charter: { id: string; title: string; timezone: string };
   locale: Locale;
   violations: PlanViolation[];
+  /** Likely mistakes that refuse nothing (they leave `ok` as it is). */
+  warnings: PlanWarning[];
   summary: {
     sends: number;
     deliveries: number;

@@ -32,7 +32,7 @@ export interface ResolvedSend {
 export function validatePlan(
   plan: unknown,
   charter: CompiledCharter,
-): { ok: true; sends: ResolvedSend[]; recipients: readonly Recipient[]; views: readonly RecipientView[] | undefined } | { ok: false; issues: NonEmptyArray<PlanIssue> } {
+): { ok: true; sends: ResolvedSend[]; recipients: readonly Recipient[]; views: readonly RecipientView[] | undefined; warnings: PlanIssue[] } | { ok: false; issues: NonEmptyArray<PlanIssue> } {
   // The plan as written when its shape is right (no copy of a million ids), with its
   // recipients as decisions read them; zod's copy, or what is wrong, otherwise.
   let checked: CheckedPlan;
@@ -59,6 +59,7 @@ export function validatePlan(
   });
   const unique = byId.size === recipients.length;
   const resolved: ResolvedSend[] = [];
+  const warnings: PlanIssue[] = [];
   // A list of ids from the wrong file would give an issue per id, each compared with every
   // recipient for a suggestion: the first few are suggested for, the first hundred listed.
   let unknownIds = 0;
@@ -88,6 +89,7 @@ export function validatePlan(
           issues.push({ path: ['sends', index, 'to', position], message: `unknown recipient '${maskContacts(id)}'${hint}` });
         } else unlisted++;
       }
+      if (to.length === 0) warnings.push({ path: ['sends', index, 'to'], message: 'this send lists no recipients' });
       if (unlisted > 0) {
         issues.push({ path: ['sends', index, 'to'], message: `${unlisted} more unknown recipient ${unlisted === 1 ? 'id' : 'ids'} in this send (the plan's first ${LISTED_UNKNOWN_IDS} are listed)` });
         unlisted = 0;
@@ -98,13 +100,40 @@ export function validatePlan(
       recipients.forEach((recipient, target) => {
         if (recipient.audiences?.includes(to.audience)) targets.push(target);
       });
+      if (targets.length === 0) warnings.push({ path: ['sends', index, 'to', 'audience'], message: `no recipient of the plan is in audience '${to.audience}': this send reaches nobody` });
     }
     if (typeof at === 'number') resolved.push({ index, at, message: send.message, targets });
   });
   if (issues.length > 0) return { ok: false, issues: issues as unknown as NonEmptyArray<PlanIssue> };
   // Stable: sends at the same instant keep the plan's order.
   resolved.sort((a, b) => a.at - b.at || a.index - b.index);
-  return { ok: true, sends: resolved, recipients, views };
+  warnings.push(...undeclaredAudiences(recipients, charter));
+  return { ok: true, sends: resolved, recipients, views, warnings };
+}
+
+/**
+ * Audiences the plan's recipients are filed under that the charter does not declare: one
+ * warning per name, at its first use, with how many recipients have it. A CRM's other tags
+ * are harmless; a misspelt audience silently keeps its recipients out of every send to it.
+ */
+function undeclaredAudiences(recipients: readonly Recipient[], charter: CompiledCharter): PlanIssue[] {
+  const declared = charter.labels.audiences;
+  const found = new Map<string, { path: (string | number)[]; count: number }>();
+  for (let index = 0; index < recipients.length; index++) {
+    const audiences = recipients[index]!.audiences;
+    if (audiences === undefined) continue;
+    for (let position = 0; position < audiences.length; position++) {
+      const name = audiences[position]!;
+      if (declared.has(name)) continue;
+      const seen = found.get(name);
+      if (seen !== undefined) seen.count++;
+      else found.set(name, { path: ['recipients', index, 'audiences', position], count: 1 });
+    }
+  }
+  return [...found].map(([name, { path, count }]) => ({
+    path,
+    message: `audience '${maskContacts(name)}' is not declared by the charter (${count} ${count === 1 ? 'recipient' : 'recipients'})${maskContacts(didYouMean(name, declared.keys()).hint)}`,
+  }));
 }
 
 /** How many unknown recipient ids a plan's issues list one by one, and how many get a suggestion. */

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { clearPhoneCache, phoneCacheSize } from '../../src/contact/phone.js';
-import { canSend, checkPlan, checkPlanSync, createLedger, defineCharter, PlanError, type Plan, type RuleInput, type UsageView } from '../../src/index.js';
+import { canSend, checkPlan, checkPlanSync, createLedger, defineCharter, formatReport, PlanError, type Plan, type RuleInput, type UsageView } from '../../src/index.js';
 import { charter } from '../../examples/paris-2013/charter.js';
 
 const parisPlan = (): Plan => JSON.parse(readFileSync(new URL('../../examples/paris-2013/plan.json', import.meta.url), 'utf8')) as Plan;
@@ -315,6 +315,27 @@ describe('plan validation', () => {
     expect(issues.filter((issue) => issue.message.includes('did you mean'))).toHaveLength(20);
     expect(issues.at(-1)).toEqual({ path: ['sends', 1, 'to'], message: "2960 more unknown recipient ids in this send (the plan's first 100 are listed)" });
     expect(issues).toHaveLength(101);
+  });
+
+  it('warns of sends that reach nobody and of audiences the charter does not declare, refusing nothing for it', async () => {
+    const report = await checkPlan(
+      {
+        recipients: [voter('v1'), { ...voter('v2'), audiences: ['preRegistred', 'volunteers'] }, { ...voter('v3'), audiences: ['preRegistred'] }],
+        sends: [mailing('m1', '2013-05-14T10:00'), { ...mailing('m2', '2013-05-15T10:00'), to: [] }, { ...mailing('m3', '2013-05-16T10:00'), to: { audience: 'members' } }],
+      },
+      { charter },
+    );
+    expect(report.ok).toBe(true);
+    expect(report.summary.deliveries).toBe(1);
+    expect(report.warnings).toEqual([
+      { path: ['sends', 1, 'to'], message: 'this send lists no recipients' },
+      { path: ['sends', 2, 'to', 'audience'], message: "no recipient of the plan is in audience 'members': this send reaches nobody" },
+      { path: ['recipients', 1, 'audiences', 0], message: "audience 'preRegistred' is not declared by the charter (2 recipients) — did you mean 'preRegistered'?" },
+      { path: ['recipients', 1, 'audiences', 1], message: "audience 'volunteers' is not declared by the charter (1 recipient)" },
+    ]);
+    expect(formatReport(report, { locale: 'en' })).toContain("⚠ sends[2].to.audience: no recipient of the plan is in audience 'members'");
+    expect(formatReport(report, { format: 'markdown', locale: 'en' })).toContain('### Warnings');
+    expect((await checkPlan(parisPlan(), { charter })).warnings).toEqual([]);
   });
 
   it('reports unknown recipient ids and audiences with the closest names', () => {
