@@ -225,6 +225,13 @@ describe('replay', () => {
     expect(utc.ok).toBe(true);
   });
 
+  it('reads a local time the autumn clock change gives twice as its first occurrence', async () => {
+    // Paris, 27 October 2013: 02:30 comes at 00:30 UTC (summer time), then again at 01:30 UTC.
+    const send = (at: string) => ({ ...mailing('m1', at), to: ['v1'] });
+    const twice = await checkPlan({ recipients: [voter('v1')], sends: [send('2013-10-27T02:30'), send('2013-10-27T02:30:00+01:00')] }, { charter });
+    expect(twice.violations.map((violation) => violation.at)).toEqual(['2013-10-27T00:30:00.000Z', '2013-10-27T01:30:00.000Z']);
+  });
+
   it('calls onProgress at the end', async () => {
     const calls: [number, number][] = [];
     await checkPlan({ recipients: [voter('v1')], sends: [mailing('m1', '2013-05-14T10:00')] }, { charter, onProgress: (done, total) => calls.push([done, total]) });
