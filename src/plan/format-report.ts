@@ -1,4 +1,5 @@
 import { formatPath } from '../charter/issues.js';
+import { maskContacts } from '../contact/mask.js';
 import type { Locale } from '../charter/schema.js';
 import { localDateTime } from '../decision/local-format.js';
 import type { Reason } from '../decision/types.js';
@@ -104,7 +105,7 @@ export function formatReport(report: PlanReport, options: FormatReportOptions = 
       const sent = `#${group.send + 1} \`${cell(group.messageId)}\` ${local(group.at)}`;
       return `| ${cell(group.article ?? '')} | ${cell(group.title ?? group.ruleId ?? '')} | \`${group.code}\` | ${sent} | ${words.number(group.recipients)} | ${cell(explanation(group))}${note === undefined ? '' : ` (${note})`} |`;
     });
-    const quotaRows = report.quotas.map((quota) => `| ${cell(quota.article ?? '')} | ${cell(quota.ruleId)} | \`${cell(quota.key)}\` | ${words.number(quota.used)} | ${words.number(quota.limit)} |`);
+    const quotaRows = report.quotas.map((quota) => `| ${cell(quota.article ?? '')} | ${cell(quota.ruleId)} | \`${cell(shownKey(quota.key))}\` | ${words.number(quota.used)} | ${words.number(quota.limit)} |`);
     // Within the budget: the headline and coverage always; then violation rows, then quota rows, in order.
     let budget = (options.maxLength ?? MARKDOWN_LIMIT) - length(head) - length(tail);
     const sections: string[] = [];
@@ -165,11 +166,25 @@ export function formatReport(report: PlanReport, options: FormatReportOptions = 
     }
     report.quotas.forEach((quota, i) => {
       const full = quota.used >= quota.limit;
-      lines.push(`  ${(quota.article ?? quota.ruleId).padEnd(labelWidth)}  ${counts[i]!.padStart(Math.max(countWidth, 7))}  ${paint.dim(quota.key)}${full ? ` ${paint.yellow('●')}` : ''}`);
+      lines.push(`  ${(quota.article ?? quota.ruleId).padEnd(labelWidth)}  ${counts[i]!.padStart(Math.max(countWidth, 7))}  ${paint.dim(shownKey(quota.key))}${full ? ` ${paint.yellow('●')}` : ''}`);
     });
   }
   lines.push('', paint.bold(words.coverage), `  ${words.exercised}: ${exercised}`, `  ${words.unreached}: ${unreached}`, '');
   return lines.join('\n');
+}
+
+/**
+ * A counter's key as people read it: its values decoded (`recipient=%2B33…` is `+33…`), and
+ * any contact point in them masked, as a recipient id that is a phone number would be.
+ */
+function shownKey(key: string): string {
+  let text = key;
+  try {
+    text = decodeURIComponent(key);
+  } catch {
+    // A value with a stray '%' is shown as it is.
+  }
+  return maskContacts(text);
 }
 
 /** Room kept for the line that counts the rows left out. */

@@ -1,5 +1,7 @@
 import type { NonEmptyArray } from '../charter/issues.js';
+import { normalizeEmail } from '../contact/email.js';
 import { maskContacts } from '../contact/mask.js';
+import { readPhone } from '../contact/phone.js';
 import type { CompiledCharter } from '../decision/compile.js';
 import type { Message, Recipient } from '../decision/inputs.js';
 import type { RecipientView } from '../decision/recipient-view.js';
@@ -107,9 +109,38 @@ export function validatePlan(
   if (issues.length > 0) return { ok: false, issues: issues as unknown as NonEmptyArray<PlanIssue> };
   // Stable: sends at the same instant keep the plan's order.
   resolved.sort((a, b) => a.at - b.at || a.index - b.index);
-  warnings.push(...undeclaredAudiences(recipients, charter));
+  warnings.push(...contactIds(recipients, charter), ...undeclaredAudiences(recipients, charter));
   return { ok: true, sends: resolved, recipients, views, warnings };
 }
+
+/**
+ * Recipient ids that are phone numbers or email addresses: one warning, at the first, with a
+ * count. Reports (and the matchers' messages) give ids as they are, so ids are the one place a
+ * contact point would show in clear.
+ */
+function contactIds(recipients: readonly Recipient[], charter: CompiledCharter): PlanIssue[] {
+  let first = -1;
+  let count = 0;
+  for (let index = 0; index < recipients.length; index++) {
+    const id = recipients[index]!.id;
+    // Cheap tests first: most ids have letters and no '@', and are no contact point.
+    const contact = id.includes('@') ? normalizeEmail(id).ok : PHONE_LIKE.test(id) && readPhone(id, charter.defaultCountry).ok;
+    if (!contact) continue;
+    if (first < 0) first = index;
+    count++;
+  }
+  if (count === 0) return [];
+  const id = recipients[first]!.id;
+  return [
+    {
+      path: ['recipients', first, 'id'],
+      message: `recipient id '${maskContacts(id)}' is a phone number or an email address, as ${count === 1 ? 'is 1 id' : `are ${count} ids`}: reports give ids as they are, so use the CRM's own ids`,
+    },
+  ];
+}
+
+/** Only digits, a leading '+' and the separators people write numbers with. */
+const PHONE_LIKE = /^\+?[\d\s().\-]{6,}$/;
 
 /**
  * Audiences the plan's recipients are filed under that the charter does not declare: one

@@ -345,6 +345,21 @@ describe('plan validation', () => {
     expect((await checkPlan(parisPlan(), { charter })).warnings).toEqual([]);
   });
 
+  it('warns once of recipient ids that are phone numbers or email addresses, and masks them in the text report', async () => {
+    const daily = quotaCharter([{ id: 'daily', kind: 'quota', limit: 1, count: 'deliveries', per: ['recipient'], window: { calendar: 'day' } }]);
+    const recipients = [{ ...voter('x'), id: '+33698765432' }, { ...voter('y'), id: 'alice@example.fr' }, { ...voter('z'), id: '06 12 34 56 78' }, voter('crm-1234567'), voter('42')];
+    const report = await checkPlan({ recipients, sends: [{ ...mailing('m1', '2013-05-14T10:00'), to: recipients.map((recipient) => recipient.id) }] }, { charter: daily });
+    expect(report.warnings).toEqual([
+      { path: ['recipients', 0, 'id'], message: "recipient id '+33 6 •• •• •• 32' is a phone number or an email address, as are 2 ids: reports give ids as they are, so use the CRM's own ids" },
+    ]);
+    // '06 12 34 56 78' is a number only in a country this charter does not name; CRM numbers are none.
+    const french = await checkPlan({ recipients, sends: [] }, { charter });
+    expect(french.warnings[0]!.message).toContain('as are 3 ids');
+    const text = formatReport(report, { locale: 'en' }) + formatReport(report, { format: 'markdown' });
+    expect(text).toContain('recipient=+33 6 •• •• •• 32|day=2013-05-14');
+    expect(text).not.toMatch(/698765432|alice@|%2B|12 34 56/);
+  });
+
   it('reports unknown recipient ids and audiences with the closest names', () => {
     const issues = issuesOf({
       recipients: [voter('voter-1')],
