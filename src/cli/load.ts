@@ -1,3 +1,4 @@
+import { spawnSync } from 'node:child_process';
 import { readFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import { dirname, extname, resolve } from 'node:path';
@@ -45,7 +46,8 @@ async function importModule(file: string, path: string, typescript: boolean): Pr
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
     if (!typescript || (code !== 'ERR_UNKNOWN_FILE_EXTENSION' && !(error instanceof SyntaxError))) {
-      throw new InputError(`cannot load ${path}: ${(error as Error).message}`);
+      const where = error instanceof SyntaxError && !typescript ? syntaxLocation(file, path) : undefined;
+      throw new InputError(where === undefined ? `cannot load ${path}: ${(error as Error).message}` : `cannot load ${where.at}: ${(error as Error).message}\n${where.excerpt}`);
     }
   }
   // This Node cannot strip types: fall back on tsx, found from the charter's own project.
@@ -63,4 +65,17 @@ async function importModule(file: string, path: string, typescript: boolean): Pr
   } catch (error) {
     throw new InputError(`cannot load ${path}: ${(error as Error).message}`);
   }
+}
+
+/**
+ * Where a JavaScript file's syntax error is: Node's import error does not say (20.x), but its
+ * syntax check does, as `file:line`, the line, and a caret under the spot.
+ */
+function syntaxLocation(file: string, path: string): { at: string; excerpt: string } | undefined {
+  const result = spawnSync(process.execPath, ['--check', file], { encoding: 'utf8', timeout: 10_000 });
+  const lines = (result.stderr ?? '').split('\n');
+  const head = lines.findIndex((line) => line.startsWith(`${file}:`));
+  const line = head < 0 ? undefined : /:(\d+)$/.exec(lines[head]!)?.[1];
+  if (line === undefined) return undefined;
+  return { at: `${path}:${line}`, excerpt: lines.slice(head + 1, head + 3).map((text) => `  ${text}`).join('\n') };
 }

@@ -133,7 +133,8 @@ async function loadCharter(path: string): Promise<Charter> {
   const value = await loadValue(path, 'charter');
   if (isCharter(value)) return value;
   const parsed = parseCharter(value);
-  if (!parsed.ok) throw new CharterError(parsed.issues);
+  // Named by its file: `check` reads two, and an invalid plan reads much like an invalid charter.
+  if (!parsed.ok) throw new InputError(`${path}: ${new CharterError(parsed.issues).message}`);
   return parsed.charter;
 }
 

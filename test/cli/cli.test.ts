@@ -94,7 +94,12 @@ describe('the charterguard CLI', { timeout: 60_000 }, () => {
     expect(bad.stderr).toContain("sends[0].to[0]: unknown recipient 'nobody'");
     const badCharter = join(folder, 'charter.json');
     writeFileSync(badCharter, JSON.stringify({ id: 'c', title: 'C', timezone: 'Europe/Pari', rules: [] }));
+    expect(run('check', badCharter, plan)).toMatchObject({ code: 2, stderr: expect.stringContaining(`charterguard: ${badCharter}: Invalid charter`) });
     expect(run('check', badCharter, plan)).toMatchObject({ code: 2, stderr: expect.stringContaining("timezone: unknown IANA time zone 'Europe/Pari' — did you mean 'Europe/Paris'?") });
+    // A JavaScript charter with a syntax error: where it is, with the line and a caret.
+    const broken = join(folder, 'charter.mjs');
+    writeFileSync(broken, 'export default {\n  id: "c",;\n};\n');
+    expect(run('check', broken, plan)).toMatchObject({ code: 2, stderr: `charterguard: cannot load ${broken}:2: Unexpected token ';'\n    id: "c",;\n            ^\n` });
     expect(run('check', charter, plan, '--format', 'pdf')).toMatchObject({ code: 2, stderr: 'charterguard: --format must be text, markdown or json, got pdf\n' });
     expect(run('frobnicate')).toMatchObject({ code: 2 });
     expect(run()).toMatchObject({ code: 2 });
