@@ -106,6 +106,8 @@ function replay(sends: readonly ResolvedSend[], recipients: readonly Recipient[]
   let overflowed = false;
   const codes: Record<string, number> = {};
   const articles: Record<string, number> = {};
+  // Refused or reviewed deliveries whose reasons cite each rule (a permit missed by its phase is cited without applying).
+  const cited = new Map<string, number>();
   const coverage = new Map(charter.rules.map((rule) => [rule.id, { pass: 0, fail: 0, review: 0 }]));
   const ruleIds = charter.rules.map((rule) => rule.id);
   const ruleCounts = ruleIds.map((id) => coverage.get(id)!);
@@ -161,9 +163,9 @@ function replay(sends: readonly ResolvedSend[], recipients: readonly Recipient[]
         else {
           // Past the bound, lists are counted as they come: the codes and articles of those
           // counted at the end are named first, so the report lists them in the order they came.
-          if (!overflowed) for (const list of reasonUses.keys()) countReasons(list, 0, codes, articles);
+          if (!overflowed) for (const list of reasonUses.keys()) countReasons(list, 0, codes, articles, cited);
           overflowed = true;
-          countReasons(entry.reasons, 1, codes, articles);
+          countReasons(entry.reasons, 1, codes, articles, cited);
         }
       }
       if (++done % PROGRESS_EVERY === 0) options.onProgress?.(done, total);
@@ -171,7 +173,7 @@ function replay(sends: readonly ResolvedSend[], recipients: readonly Recipient[]
   }
   options.onProgress?.(done, total);
   for (const [checks, uses] of checkUses) count(checks, ruleIds, ruleCounts, coverage, uses.n);
-  for (const [list, uses] of reasonUses) countReasons(list, uses.n, codes, articles);
+  for (const [list, uses] of reasonUses) countReasons(list, uses.n, codes, articles, cited);
   const verdicts = { allow: allowed, deny: done - allowed - reviewed, review: reviewed };
   return {
     ok: violations.length === 0,
@@ -180,7 +182,7 @@ function replay(sends: readonly ResolvedSend[], recipients: readonly Recipient[]
     violations,
     summary: { sends: sends.length, deliveries: done, verdicts, codes, articles },
     quotas: quotasAt(usage, charter, end),
-    coverage: coverageOf(charter, coverage),
+    coverage: coverageOf(charter, coverage, cited),
   };
 }
 
@@ -230,18 +232,21 @@ type Counts = { pass: number; fail: number; review: number };
  * Adds a list's codes and articles to the counts, `uses` times: a delivery counts once per
  * code and once per article, however many of its reasons give the same one.
  */
-function countReasons(list: readonly Reason[], uses: number, codes: Record<string, number>, articles: Record<string, number>): void {
+function countReasons(list: readonly Reason[], uses: number, codes: Record<string, number>, articles: Record<string, number>, cited: Map<string, number>): void {
   // Indexed: the list may be frozen, and for…of over a frozen array allocates as it goes.
   for (let r = 0; r < list.length; r++) {
     const reason = list[r]!;
     let newCode = true;
     let newArticle = reason.article !== undefined;
-    for (let k = 0; k < r && (newCode || newArticle); k++) {
+    let newRule = reason.ruleId !== undefined;
+    for (let k = 0; k < r && (newCode || newArticle || newRule); k++) {
       if (list[k]!.code === reason.code) newCode = false;
       if (list[k]!.article === reason.article) newArticle = false;
+      if (list[k]!.ruleId === reason.ruleId) newRule = false;
     }
     if (newCode) codes[reason.code] = (codes[reason.code] ?? 0) + uses;
     if (newArticle) articles[reason.article!] = (articles[reason.article!] ?? 0) + uses;
+    if (newRule) cited.set(reason.ruleId!, (cited.get(reason.ruleId!) ?? 0) + uses);
   }
 }
 
@@ -268,13 +273,14 @@ function count(checks: readonly RuleCheck[], ruleIds: readonly string[], ruleCou
   }
 }
 
-function coverageOf(charter: CompiledCharter, counts: Map<string, { pass: number; fail: number; review: number }>) {
+function coverageOf(charter: CompiledCharter, counts: Map<string, { pass: number; fail: number; review: number }>, cited: ReadonlyMap<string, number>) {
   const exercised: RuleCoverage[] = [];
   const unreached: PlanReport['coverage']['unreached'] = [];
   for (const { rule } of charter.rules) {
     const count = counts.get(rule.id)!;
+    const citedBy = cited.get(rule.id) ?? 0;
     const label = { ruleId: rule.id, ...(rule.article === undefined ? {} : { article: rule.article }), ...(rule.title === undefined ? {} : { title: rule.title }) };
-    if (count.pass + count.fail + count.review > 0) exercised.push({ ...label, ...count });
+    if (count.pass + count.fail + count.review + citedBy > 0) exercised.push({ ...label, ...count, cited: citedBy });
     else unreached.push(label);
   }
   return { exercised, unreached };

@@ -35,6 +35,12 @@ export interface RuleCoverage {
   pass: number;
   fail: number;
   review: number;
+  /**
+   * Refused or reviewed deliveries whose reasons cite the rule. Mostly its `fail` and
+   * `review`, but a permit a send missed only by its phase (`OUTSIDE_PHASE`) is cited
+   * without applying: such a rule is exercised, not unreached.
+   */
+  cited: number;
 }
 
 /**

@@ -50,6 +50,16 @@ describe('checkPlan on the 2013 Paris campaign', () => {
     for (const count of Object.values(report.summary.codes)) expect(count).toBeLessThanOrEqual(refused);
   });
 
+  it('counts a permit that sends missed only by its phase as exercised, cited by their refusals', async () => {
+    // One mailing to the pre-registered, before Art. 4's official campaign opens: only that permit could allow it.
+    const early: Plan = { recipients: [voter('v1'), voter('v2')], sends: [mailing('early', '2013-05-10T10:00')] };
+    const report = await checkPlan(early, { charter });
+    expect(report.violations.every((violation) => violation.reasons.some((reason) => reason.code === 'OUTSIDE_PHASE' && reason.article === 'Art. 4'))).toBe(true);
+    const art4 = report.coverage.exercised.find((rule) => rule.article === 'Art. 4' && rule.cited > 0);
+    expect(art4).toMatchObject({ pass: 0, fail: 0, review: 0, cited: 2 });
+    expect(report.coverage.unreached.map((rule) => rule.ruleId)).not.toContain(art4!.ruleId);
+  });
+
   it('reports the quota counters at the end and the articles the plan exercised', async () => {
     const report = await checkPlan(parisPlan(), { charter });
     expect(report.quotas).toEqual([
