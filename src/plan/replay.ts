@@ -15,12 +15,12 @@ export class PlanUsage implements UsageView {
   constructor(private readonly seed?: UsageView) {}
 
   quota(query: QuotaQuery): QuotaUsage {
-    const counter = this.counters.get(query.ruleId)?.get(query.key);
-    const own = counter?.state(query) ?? NOTHING_USED;
     const seed = this.seed;
-    if (seed === undefined) return own;
+    if (seed === undefined) return this.counters.get(query.ruleId)?.get(query.key)?.state(query) ?? NOTHING_USED;
+    // With a seed, a counter the plan only reads is listed too: the seed may have filled it.
+    const counter = this.counter(query);
+    const own = counter.state(query);
     const before = seed.quota(query);
-    if (counter === undefined) return before;
     // A mailing counts once: one the seed already counted adds nothing when the plan sends it again.
     const overlap = query.count === 'messages' ? counter.alsoIn(seed, query) : 0;
     return { used: before.used + own.used - overlap, counted: before.counted || own.counted };
@@ -28,6 +28,10 @@ export class PlanUsage implements UsageView {
 
   /** Records one delivered unit under the counter a query named. */
   add(query: QuotaQuery): void {
+    this.counter(query).add(query);
+  }
+
+  private counter(query: QuotaQuery): PlanCounter {
     let byKey = this.counters.get(query.ruleId);
     if (byKey === undefined) this.counters.set(query.ruleId, (byKey = new Map()));
     let counter = byKey.get(query.key);
@@ -35,7 +39,7 @@ export class PlanUsage implements UsageView {
       byKey.set(query.key, (counter = new PlanCounter()));
       this.order.push({ ruleId: query.ruleId, key: query.key, counter });
     }
-    counter.add(query);
+    return counter;
   }
 
   /** Every counter the plan used, with its state at `now` (the seed's units included). */
@@ -49,11 +53,18 @@ export class PlanUsage implements UsageView {
 
 const NOTHING_USED: QuotaUsage = Object.freeze({ used: 0, counted: false });
 
-/** The units of one counter: how many deliveries, which mailings, and when. */
+/**
+ * The units of one counter: how many deliveries, which mailings, and when. Sends are replayed
+ * in time order, so unit times only grow: a rolling window is the suffix of `times` found by
+ * binary search, and a mailing is in it when its last unit is. A query costs O(log units +
+ * mailings), however many units the counter holds.
+ */
 class PlanCounter {
   private deliveries = 0;
   private readonly mailings = new Map<string, number>();
-  private readonly times: { at: number; messageId: string }[] = [];
+  // Rolling windows only: every unit's time (ascending), and each mailing's last one.
+  private readonly times: number[] = [];
+  private readonly lastAt = new Map<string, number>();
   // The last query that read or added to the counter: it names the counter's window.
   private last: QuotaQuery | undefined;
   // Whether the seed counted each of the counter's mailings (fixed windows: the answer never changes).
@@ -63,7 +74,10 @@ class PlanCounter {
     this.deliveries++;
     this.mailings.set(query.messageId, (this.mailings.get(query.messageId) ?? 0) + 1);
     // Only a rolling window reads when each unit came: others keep counts alone.
-    if (query.since !== undefined) this.times.push({ at: query.now, messageId: query.messageId });
+    if (query.since !== undefined) {
+      this.times.push(query.now);
+      this.lastAt.set(query.messageId, query.now);
+    }
     this.last = query;
   }
 
@@ -72,8 +86,11 @@ class PlanCounter {
     if (query.since === undefined) {
       return { used: query.count === 'messages' ? this.mailings.size : this.deliveries, counted: this.mailings.has(query.messageId) };
     }
-    const { mailings, deliveries } = this.window(query.since);
-    return { used: query.count === 'messages' ? mailings.size : deliveries, counted: mailings.has(query.messageId) };
+    const since = query.since;
+    if (query.count === 'deliveries') return { used: this.times.length - this.firstAtOrAfter(since), counted: (this.lastAt.get(query.messageId) ?? -Infinity) >= since };
+    let mailings = 0;
+    for (const at of this.lastAt.values()) if (at >= since) mailings++;
+    return { used: mailings, counted: (this.lastAt.get(query.messageId) ?? -Infinity) >= since };
   }
 
   /** How many of the counter's mailings (in the query's window) `seed` counted already. */
@@ -88,7 +105,7 @@ class PlanCounter {
       }
       return overlap;
     }
-    for (const messageId of this.window(query.since).mailings) if (seed.quota({ ...query, messageId }).counted) overlap++;
+    for (const [messageId, at] of this.lastAt) if (at >= query.since && seed.quota({ ...query, messageId }).counted) overlap++;
     return overlap;
   }
 
@@ -98,14 +115,16 @@ class PlanCounter {
     return last.since === undefined ? last : { ...last, since: now - (last.now - last.since), now };
   }
 
-  // Rolling window: sends are replayed in time order, so the units in the window are a suffix.
-  private window(since: number): { mailings: Set<string>; deliveries: number } {
-    const mailings = new Set<string>();
-    let deliveries = 0;
-    for (let i = this.times.length - 1; i >= 0 && this.times[i]!.at >= since; i--) {
-      deliveries++;
-      mailings.add(this.times[i]!.messageId);
+  /** The index of the first unit at or after `since` (the length when there is none). */
+  private firstAtOrAfter(since: number): number {
+    const times = this.times;
+    let low = 0;
+    let high = times.length;
+    while (low < high) {
+      const middle = (low + high) >>> 1;
+      if (times[middle]! < since) low = middle + 1;
+      else high = middle;
     }
-    return { mailings, deliveries };
+    return low;
   }
 }
