@@ -57,13 +57,16 @@ export function parseArgs(argv: readonly string[]): Args {
       continue;
     }
     const equals = arg.indexOf('=');
-    const name = arg.startsWith('--') ? arg.slice(2, equals < 0 ? undefined : equals) : undefined;
+    // The two short forms every CLI user tries.
+    const name = arg === '-h' ? 'help' : arg === '-v' ? 'version' : arg.startsWith('--') ? arg.slice(2, equals < 0 ? undefined : equals) : undefined;
     const values = name === undefined ? undefined : OPTIONS[name];
     if (name === undefined || values === undefined || !Object.hasOwn(OPTIONS, name)) {
       const spelled = equals < 0 ? arg : arg.slice(0, equals);
       const near = closest(spelled.replace(/^-+/, ''), Object.keys(OPTIONS));
       throw new InputError(`unknown option ${spelled}${near === undefined ? '; try --help' : ` — did you mean --${near}?`}`);
     }
+    // Given twice, one would silently win: a mistake in a script, said as such.
+    if (options.has(name)) throw new InputError(`--${name} is given twice`);
     if (values === '') {
       if (equals >= 0) throw new InputError(`--${name} takes no value`);
       options.set(name, '');

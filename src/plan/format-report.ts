@@ -49,7 +49,7 @@ const fr = (n: number) => FR.format(n);
 const WORDS = {
   en: {
     number: en,
-    ok: (n: number) => (n === 1 ? 'the 1 delivery would be allowed' : `all ${en(n)} deliveries would be allowed`),
+    ok: (n: number) => (n === 0 ? 'the plan makes no deliveries' : n === 1 ? 'the 1 delivery would be allowed' : `all ${en(n)} deliveries would be allowed`),
     bad: (bad: number, n: number, deny: number, review: number) => `${en(bad)} of ${en(n)} ${n === 1 ? 'delivery' : 'deliveries'} would not be allowed (${en(deny)} denied, ${en(review)} to review)`,
     violations: 'Violations', warnings: 'Warnings', quotas: 'Quotas', coverage: 'Coverage', exercised: 'exercised', unreached: 'never reached',
     send: 'send', recipients: (n: number) => `${en(n)} ${n === 1 ? 'recipient' : 'recipients'}`,
@@ -59,8 +59,10 @@ const WORDS = {
   },
   fr: {
     number: fr,
-    ok: (n: number) => (n === 1 ? 'le seul envoi serait autorisé' : `les ${fr(n)} envois seraient autorisés`),
-    bad: (bad: number, n: number, deny: number, review: number) => `${fr(bad)} ${n === 1 ? 'envoi' : 'envois'} sur ${fr(n)} ne ${bad === 1 ? 'serait' : 'seraient'} pas ${bad === 1 ? 'autorisé' : 'autorisés'} (${fr(deny)} ${deny === 1 ? 'refusé' : 'refusés'}, ${fr(review)} à examiner)`,
+    ok: (n: number) => (n === 0 ? 'le plan ne fait aucun envoi' : n === 1 ? 'le seul envoi serait autorisé' : `les ${fr(n)} envois seraient autorisés`),
+    // French agrees with the number before the noun, and takes 0 and 1 as singular.
+    bad: (bad: number, n: number, deny: number, review: number) =>
+      `${fr(bad)} ${bad < 2 ? 'envoi' : 'envois'} sur ${fr(n)} ne ${bad < 2 ? 'serait' : 'seraient'} pas ${bad < 2 ? 'autorisé' : 'autorisés'} (${fr(deny)} ${deny < 2 ? 'refusé' : 'refusés'}, ${fr(review)} à examiner)`,
     violations: 'Infractions', warnings: 'Avertissements', quotas: 'Quotas', coverage: 'Couverture', exercised: 'exercés', unreached: 'jamais atteints',
     send: 'envoi', recipients: (n: number) => `${fr(n)} ${n === 1 ? 'destinataire' : 'destinataires'}`,
     from: (earliest: string, latest: string) => (earliest === latest ? `possible à partir du ${earliest}` : `possible entre le ${earliest} et le ${latest} selon le destinataire`),
@@ -98,38 +100,37 @@ export function formatReport(report: PlanReport, options: FormatReportOptions = 
   const warnings = (report.warnings ?? []).map((warning) => ({ where: formatPath(warning.path), message: warning.message }));
   if (format === 'markdown') {
     const head = [`## charterguard — ${report.charter.title}`, '', `${report.ok ? '✅' : '❌'} ${headline}.`, ''];
-    if (warnings.length > 0) head.push(`### ${words.warnings}`, '', ...warnings.map((warning) => `- ⚠️ \`${cell(warning.where)}\`: ${warning.message}`), '');
     const tail = [`### ${words.coverage}`, '', `- ${words.exercised}: ${exercised}`, `- ${words.unreached}: ${unreached}`, ''];
-    const violationRows = groups.map((group) => {
+    const violationRow = (group: Group) => {
       const note = when(group);
       const sent = `#${group.send + 1} \`${cell(group.messageId)}\` ${local(group.at)}`;
       return `| ${cell(group.article ?? '')} | ${cell(group.title ?? group.ruleId ?? '')} | \`${group.code}\` | ${sent} | ${words.number(group.recipients)} | ${cell(explanation(group))}${note === undefined ? '' : ` (${note})`} |`;
-    });
-    const quotaRows = report.quotas.map((quota) => `| ${cell(quota.article ?? '')} | ${cell(quota.ruleId)} | \`${cell(shownKey(quota.key))}\` | ${words.number(quota.used)} | ${words.number(quota.limit)} |`);
-    // Within the budget: the headline and coverage always; then violation rows, then quota rows, in order.
+    };
+    const quotaRow = (quota: PlanReport['quotas'][number]) => `| ${cell(quota.article ?? '')} | ${cell(quota.ruleId)} | \`${cell(shownKey(quota.key))}\` | ${words.number(quota.used)} | ${words.number(quota.limit)} |`;
+    // Within the budget: the headline and coverage always; then warnings, violation rows and
+    // quota rows, in that order, each row rendered only if it may fit.
     let budget = (options.maxLength ?? MARKDOWN_LIMIT) - length(head) - length(tail);
     const sections: string[] = [];
     let left = 0;
-    const table = (title: string, header: string[], rows: string[]) => {
-      if (rows.length === 0) return;
+    const section = <T>(title: string, header: string[], items: readonly T[], render: (item: T) => string) => {
+      if (items.length === 0) return;
       const top = [`### ${title}`, '', ...header];
-      let fits = 0;
+      const rows: string[] = [];
       let size = length(top) + 1;
-      for (const row of rows) {
+      for (const item of items) {
+        const row = render(item);
         if (size + row.length + 1 + MORE_LINE > budget) break;
         size += row.length + 1;
-        fits++;
+        rows.push(row);
       }
-      if (fits === 0) {
-        left += rows.length;
-        return;
-      }
-      sections.push(...top, ...rows.slice(0, fits), '');
+      left += items.length - rows.length;
+      if (rows.length === 0) return;
+      sections.push(...top, ...rows, '');
       budget -= size;
-      left += rows.length - fits;
     };
-    table(words.violations, [`| ${words.article} | ${words.rule} | ${words.reason} | ${words.sendColumn} | ${words.recipientsColumn} | ${words.explanation} |`, '|---|---|---|---|---:|---|'], violationRows);
-    table(words.quotas, [`| ${words.article} | ${words.rule} | ${words.counter} | ${words.used} | ${words.limit} |`, '|---|---|---|---:|---:|'], quotaRows);
+    section(words.warnings, [], warnings, (warning) => `- ⚠️ \`${cell(warning.where)}\`: ${warning.message}`);
+    section(words.violations, [`| ${words.article} | ${words.rule} | ${words.reason} | ${words.sendColumn} | ${words.recipientsColumn} | ${words.explanation} |`, '|---|---|---|---|---:|---|'], groups, violationRow);
+    section(words.quotas, [`| ${words.article} | ${words.rule} | ${words.counter} | ${words.used} | ${words.limit} |`, '|---|---|---|---:|---:|'], report.quotas, quotaRow);
     if (left > 0) sections.push(words.more(left), '');
     return [...head, ...sections, ...tail].join('\n');
   }
@@ -178,13 +179,23 @@ export function formatReport(report: PlanReport, options: FormatReportOptions = 
  * any contact point in them masked, as a recipient id that is a phone number would be.
  */
 function shownKey(key: string): string {
-  let text = key;
+  // Part by part, so masking an address keeps the `recipient=` before it.
+  return key
+    .split('|')
+    .map((part) => {
+      const equals = part.indexOf('=');
+      return equals < 0 ? part : `${part.slice(0, equals + 1)}${maskContacts(decoded(part.slice(equals + 1)))}`;
+    })
+    .join('|');
+}
+
+function decoded(value: string): string {
   try {
-    text = decodeURIComponent(key);
+    return decodeURIComponent(value);
   } catch {
     // A value with a stray '%' is shown as it is.
+    return value;
   }
-  return maskContacts(text);
 }
 
 /** Room kept for the line that counts the rows left out. */

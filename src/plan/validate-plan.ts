@@ -123,7 +123,9 @@ function contactIds(recipients: readonly Recipient[], charter: CompiledCharter):
   let count = 0;
   for (let index = 0; index < recipients.length; index++) {
     const id = recipients[index]!.id;
-    // Cheap tests first: most ids have letters and no '@', and are no contact point.
+    // Cheap tests first: most ids have letters and no '@', and are no contact point. A number
+    // is parsed only when written as people write phone numbers (a '+', or the '0' of a
+    // national or international prefix): plain numeric CRM ids never are.
     const contact = id.includes('@') ? normalizeEmail(id).ok : PHONE_LIKE.test(id) && readPhone(id, charter.defaultCountry).ok;
     if (!contact) continue;
     if (first < 0) first = index;
@@ -139,8 +141,8 @@ function contactIds(recipients: readonly Recipient[], charter: CompiledCharter):
   ];
 }
 
-/** Only digits, a leading '+' and the separators people write numbers with. */
-const PHONE_LIKE = /^\+?[\d\s().\-]{6,}$/;
+/** A leading '+' or '0' (maybe bracketed), then only digits and the separators of written numbers. */
+const PHONE_LIKE = /^(?:\+|\(?0)[\d\s().\-]{5,}$/;
 
 /**
  * Audiences the plan's recipients are filed under that the charter does not declare: one
@@ -161,11 +163,17 @@ function undeclaredAudiences(recipients: readonly Recipient[], charter: Compiled
       else found.set(name, { path: ['recipients', index, 'audiences', position], count: 1 });
     }
   }
-  return [...found].map(([name, { path, count }]) => ({
+  const warnings: PlanIssue[] = [...found].slice(0, LISTED_AUDIENCES).map(([name, { path, count }]) => ({
     path,
     message: `audience '${maskContacts(name)}' is not declared by the charter (${count} ${count === 1 ? 'recipient' : 'recipients'})${maskContacts(didYouMean(name, declared.keys()).hint)}`,
   }));
+  const more = found.size - LISTED_AUDIENCES;
+  if (more > 0) warnings.push({ path: ['recipients'], message: `${more} more audience ${more === 1 ? 'name' : 'names'} not declared by the charter (the first ${LISTED_AUDIENCES} are listed)` });
+  return warnings;
 }
+
+/** How many undeclared audience names a plan's warnings list one by one (a CRM may have thousands of tags). */
+const LISTED_AUDIENCES = 20;
 
 /** How many unknown recipient ids a plan's issues list one by one, and how many get a suggestion. */
 const LISTED_UNKNOWN_IDS = 100;

@@ -1,3 +1,4 @@
+import { maskContacts } from '../contact/mask.js';
 import { localToInstant, parseLocalDateTime } from './zoned-time.js';
 
 const OFFSET = /(Z|[+-]\d{2}:\d{2})$/;
@@ -14,8 +15,10 @@ const OFFSET = /(Z|[+-]\d{2}:\d{2})$/;
  */
 export function readTime(text: string, timezone: string): number | string {
   const local = parseLocalDateTime(text.replace(OFFSET, '').replace(/\.\d+$/, ''));
-  if (!local) return `'${text}' is not a date-time of the calendar`;
-  if (OFFSET.test(text)) return Date.parse(text);
+  // Quoted masked: a phone number typed where a time goes is still a phone number.
+  if (!local) return `'${maskContacts(text)}' is not a date-time of the calendar`;
+  // Milliseconds at most: Date.parse reads longer fractions of a second inconsistently.
+  if (OFFSET.test(text)) return Date.parse(text.replace(/(\.\d{3})\d+/, '$1'));
   const { instant, status } = localToInstant(local, timezone);
   return status === 'gap' ? `'${text}' does not exist in ${timezone} (a daylight-saving gap)` : instant;
 }

@@ -72,10 +72,12 @@ describe('the charterguard CLI', { timeout: 60_000 }, () => {
   it('exits 0 for a compliant plan, in Markdown and English', () => {
     const folder = mkdtempSync(join(tmpdir(), 'charterguard-cli-'));
     const clean = join(folder, 'plan.json');
-    writeFileSync(clean, JSON.stringify({ recipients: [], sends: [] }));
+    const voters = ['v1', 'v2'].map((id) => ({ id, email: `${id}@example.fr`, audiences: ['preRegistered'], source: 'primaryRegister' }));
+    const message = { id: 'm', channel: 'email', sender: { id: 'candidate-a', role: 'candidate', candidate: 'candidate-a' }, via: 'csp', audience: 'preRegistered' };
+    writeFileSync(clean, JSON.stringify({ recipients: voters, sends: [{ at: '2013-05-14T10:00', message, to: { audience: 'preRegistered' } }] }));
     const { code, stdout } = run('check', charter, clean, '--format', 'markdown', '--locale', 'en');
     expect(code).toBe(0);
-    expect(stdout).toContain('✅ all 0 deliveries would be allowed.');
+    expect(stdout).toContain('✅ all 2 deliveries would be allowed.');
   });
 
   it('prints JSON with --format json', () => {
@@ -144,6 +146,8 @@ describe('the charterguard CLI', { timeout: 60_000 }, () => {
     expect(run('schema', 'now')).toMatchObject({ code: 2, stderr: "charterguard: unexpected argument 'now'; usage: charterguard schema\n" });
     expect(run('check', jsonCharter, plan, '--format')).toMatchObject({ code: 2, stderr: 'charterguard: --format needs a value: text, markdown or json\n' });
     expect(run('check', jsonCharter, plan, '--no-color=yes')).toMatchObject({ code: 2, stderr: 'charterguard: --no-color takes no value\n' });
+    expect(run('check', jsonCharter, plan, '--format=json', '--format', 'text')).toMatchObject({ code: 2, stdout: '', stderr: 'charterguard: --format is given twice\n' });
+    expect(run('-h')).toMatchObject({ code: 0, stdout: expect.stringContaining('charterguard check <charter> <plan>') });
     const send = sendFile({ message: email, recipient: voter, now: '2013-05-20T10:00:00+02:00' });
     expect(run('explain', jsonCharter, send, '--format', 'json')).toMatchObject({ code: 2, stdout: '', stderr: 'charterguard: --format does not apply to explain\n' });
     expect(run('chekc', jsonCharter, plan)).toMatchObject({ code: 2, stderr: "charterguard: unknown command 'chekc' — did you mean 'check'?\n" });

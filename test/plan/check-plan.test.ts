@@ -353,6 +353,10 @@ describe('plan validation', () => {
     expect(formatReport(report, { locale: 'en' })).toContain("⚠ sends[2].to.audience: no recipient of the plan is in audience 'members'");
     expect(formatReport(report, { format: 'markdown', locale: 'en' })).toContain('### Warnings');
     expect((await checkPlan(parisPlan(), { charter })).warnings).toEqual([]);
+    // A CRM's thousands of tags: twenty named, the rest counted.
+    const tagged = await checkPlan({ recipients: [{ ...voter('v1'), audiences: Array.from({ length: 300 }, (_, i) => `tag-${i}`) }], sends: [] }, { charter });
+    expect(tagged.warnings).toHaveLength(21);
+    expect(tagged.warnings[20]).toEqual({ path: ['recipients'], message: '280 more audience names not declared by the charter (the first 20 are listed)' });
   });
 
   it('warns once of recipient ids that are phone numbers or email addresses, and masks them in the text report', async () => {
@@ -363,8 +367,9 @@ describe('plan validation', () => {
       { path: ['recipients', 0, 'id'], message: "recipient id '+33 6 •• •• •• 32' is a phone number or an email address, as are 2 ids: reports give ids as they are, so use the CRM's own ids" },
     ]);
     // '06 12 34 56 78' is a number only in a country this charter does not name; CRM numbers are none.
-    const french = await checkPlan({ recipients, sends: [] }, { charter });
-    expect(french.warnings[0]!.message).toContain('as are 3 ids');
+    const numeric = Array.from({ length: 50 }, (_, i) => voter(String(100_000_000 + i)));
+    const french = await checkPlan({ recipients: [...recipients, ...numeric, voter('0612345678')], sends: [] }, { charter });
+    expect(french.warnings[0]!.message).toContain('as are 4 ids');
     const text = formatReport(report, { locale: 'en' }) + formatReport(report, { format: 'markdown' });
     expect(text).toContain('recipient=+33 6 •• •• •• 32|day=2013-05-14');
     expect(text).not.toMatch(/698765432|alice@|%2B|12 34 56/);

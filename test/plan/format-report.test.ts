@@ -105,10 +105,31 @@ describe('formatReport', () => {
     expect(text).toContain('never reached: Art. 1 (c), Art. 9');
   });
 
+  it('writes French counts in agreement: 0 and 1 singular, the noun after the refused count', async () => {
+    const base = await report();
+    const verdicts = (allow: number, deny: number) => ({ ...base, ok: false, summary: { ...base.summary, verdicts: { allow, deny, review: 0 } } });
+    expect(formatReport(verdicts(3, 1))).toContain('✗ 1 envoi sur 4 ne serait pas autorisé (1 refusé, 0 à examiner)');
+    expect(formatReport(verdicts(2, 2))).toContain('✗ 2 envois sur 4 ne seraient pas autorisés (2 refusés, 0 à examiner)');
+    expect(formatReport(verdicts(0, 1), { locale: 'en' })).toContain('✗ 1 of 1 delivery would not be allowed (1 denied, 0 to review)');
+  });
+
+  it('keeps warnings within the Markdown bound too, and masks addresses in counter keys without eating their names', async () => {
+    const base = await report();
+    const warnings = Array.from({ length: 3_000 }, (_, i) => ({ path: ['recipients', i, 'audiences', 0], message: `audience 'tag-${i}' is not declared by the charter (1 recipient)` }));
+    const markdown = formatReport({ ...base, warnings }, { format: 'markdown', locale: 'en' });
+    expect(markdown.length).toBeLessThanOrEqual(60_000);
+    expect(markdown).toContain('### Warnings');
+    expect(markdown).toMatch(/… and [\d,]+ more rows/);
+    const quotas = [{ ruleId: 'daily', key: 'recipient=alice%40example.fr|day=2013-05-14', used: 1, limit: 1 }];
+    const text = formatReport({ ...base, quotas }, { locale: 'en' });
+    expect(text).toContain('recipient=a•••@example.fr|day=2013-05-14');
+  });
+
   it('says so when everything complies', async () => {
     const clean = await checkPlan({ recipients: [], sends: [] }, { charter });
-    expect(formatReport(clean, { locale: 'en' })).toContain('✓ all 0 deliveries would be allowed');
-    expect(formatReport(clean, { format: 'markdown', locale: 'fr' })).toContain('✅ les 0 envois seraient autorisés.');
+    // A plan that makes no deliveries says so, rather than "all 0 deliveries would be allowed".
+    expect(formatReport(clean, { locale: 'en' })).toContain('✓ the plan makes no deliveries');
+    expect(formatReport(clean, { format: 'markdown', locale: 'fr' })).toContain('✅ le plan ne fait aucun envoi.');
     const one = await checkPlan({ recipients: [{ id: 'v', email: 'v@example.fr', audiences: ['preRegistered'], source: 'primaryRegister' }], sends: [{ at: '2013-05-14T10:00', message: { id: 'm', channel: 'email', sender: { id: 'candidate-a', role: 'candidate', candidate: 'candidate-a' }, via: 'csp', audience: 'preRegistered' }, to: ['v'] }] }, { charter });
     expect(one.ok).toBe(true);
     expect(formatReport(one, { locale: 'en' })).toContain('✓ the 1 delivery would be allowed');
