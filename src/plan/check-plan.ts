@@ -126,8 +126,9 @@ function replay(sends: readonly ResolvedSend[], recipients: readonly Recipient[]
     let reads = 0;
     const view: UsageView = {
       quota(query) {
-        if (query.now === send.at) read[reads++] = query;
-        return usage.quota(query);
+        const sending = query.now === send.at;
+        if (sending) read[reads++] = query;
+        return usage.quota(query, sending);
       },
     };
     // One environment for the send's decisions (its usage view records what they read).

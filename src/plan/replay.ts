@@ -14,13 +14,19 @@ export class PlanUsage implements UsageView {
   /** @param seed - usage from before the plan (a ledger's), added to the plan's own. */
   constructor(private readonly seed?: UsageView) {}
 
-  quota(query: QuotaQuery): QuotaUsage {
+  /**
+   * @param query - the counter and the send.
+   * @param sending - whether the read is a delivery's own (at its send's time), not a look
+   *   ahead for `notBefore`: with a seed, a counter a delivery reads is listed in the report
+   *   even if the plan adds nothing to it (the seed may have filled it).
+   */
+  quota(query: QuotaQuery, sending = false): QuotaUsage {
     const seed = this.seed;
     if (seed === undefined) return this.counters.get(query.ruleId)?.get(query.key)?.state(query) ?? NOTHING_USED;
-    // With a seed, a counter the plan only reads is listed too: the seed may have filled it.
-    const counter = this.counter(query);
-    const own = counter.state(query);
+    const counter = sending ? this.counter(query) : this.counters.get(query.ruleId)?.get(query.key);
     const before = seed.quota(query);
+    if (counter === undefined) return before;
+    const own = counter.state(query);
     // A mailing counts once: one the seed already counted adds nothing when the plan sends it again.
     const overlap = query.count === 'messages' ? counter.alsoIn(seed, query) : 0;
     return { used: before.used + own.used - overlap, counted: before.counted || own.counted };

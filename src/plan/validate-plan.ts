@@ -124,9 +124,9 @@ function contactIds(recipients: readonly Recipient[], charter: CompiledCharter):
   for (let index = 0; index < recipients.length; index++) {
     const id = recipients[index]!.id;
     // Cheap tests first: most ids have letters and no '@', and are no contact point. A number
-    // is parsed only when written as people write phone numbers (a '+', or the '0' of a
-    // national or international prefix): plain numeric CRM ids never are.
-    const contact = id.includes('@') ? normalizeEmail(id).ok : PHONE_LIKE.test(id) && readPhone(id, charter.defaultCountry).ok;
+    // is parsed only when written as people write phone numbers (a '+', the '0' of a prefix,
+    // or separators): bare numeric CRM ids never are.
+    const contact = id.includes('@') ? normalizeEmail(id).ok : PHONE_LIKE.test(id) && WRITTEN_AS_PHONE.test(id) && readPhone(id, charter.defaultCountry).ok;
     if (!contact) continue;
     if (first < 0) first = index;
     count++;
@@ -141,8 +141,10 @@ function contactIds(recipients: readonly Recipient[], charter: CompiledCharter):
   ];
 }
 
-/** A leading '+' or '0' (maybe bracketed), then only digits and the separators of written numbers. */
-const PHONE_LIKE = /^(?:\+|\(?0)[\d\s().\-]{5,}$/;
+/** Only digits, a leading '+' and the separators people write numbers with. */
+const PHONE_LIKE = /^\+?[\d\s().\-]{6,}$/;
+/** Written as a phone number: a '+', a leading '0' or bracket, or separators between digits (not a bare numeric id). */
+const WRITTEN_AS_PHONE = /^[+0(]|\d[\s().\-]+\d/;
 
 /**
  * Audiences the plan's recipients are filed under that the charter does not declare: one

@@ -20,5 +20,8 @@ export function readTime(text: string, timezone: string): number | string {
   // Milliseconds at most: Date.parse reads longer fractions of a second inconsistently.
   if (OFFSET.test(text)) return Date.parse(text.replace(/(\.\d{3})\d+/, '$1'));
   const { instant, status } = localToInstant(local, timezone);
-  return status === 'gap' ? `'${text}' does not exist in ${timezone} (a daylight-saving gap)` : instant;
+  if (status === 'gap') return `'${text}' does not exist in ${timezone} (a daylight-saving gap)`;
+  // The local reading is to the second: its fraction, to the millisecond, is added back.
+  const fraction = /\.(\d+)$/.exec(text)?.[1];
+  return fraction === undefined ? instant : instant + Number(fraction.slice(0, 3).padEnd(3, '0'));
 }

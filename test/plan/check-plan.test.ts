@@ -192,6 +192,25 @@ describe('replay', () => {
     expect(report.quotas).toMatchObject([{ article: 'Art. 4', used: 3, limit: 3 }]);
   });
 
+  it('lists the counters deliveries read, not those the search for notBefore looked at', async () => {
+    const quiet = defineCharter({
+      id: 'q',
+      title: 'Q',
+      timezone: 'Europe/Paris',
+      locale: 'en',
+      rules: [
+        { id: 'p', kind: 'permit' },
+        { id: 'hours', kind: 'quietHours', windows: [{ days: ['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun'], from: '08:00', to: '20:00' }] },
+        { id: 'day', kind: 'quota', limit: 5, count: 'deliveries', per: ['recipient'], window: { calendar: 'day' } },
+      ],
+    });
+    const plan: Plan = { recipients: [{ id: 'r1', email: 'r1@example.fr', timezone: 'Europe/Paris' }], sends: [{ at: '2013-05-14T21:00', message: { id: 'm', channel: 'email', sender }, to: ['r1'] }] };
+    const usage: UsageView = { quota: () => ({ used: 0, counted: false }) };
+    const report = await checkPlan(plan, { charter: quiet, usage });
+    expect(report.violations[0]!.notBefore).toBe('2013-05-15T06:00:00.000Z');
+    expect(report.quotas.map((quota) => quota.key)).toEqual(['recipient=r1|day=2013-05-14']);
+  });
+
   it('adds the usage given to rolling and delivery counters, and reports the sum at the end', async () => {
     // One earlier unit per counter, and mailing 'old' already counted under every key.
     const usage: UsageView = { quota: (query) => ({ used: 1, counted: query.messageId === 'old' }) };
@@ -370,6 +389,10 @@ describe('plan validation', () => {
     const numeric = Array.from({ length: 50 }, (_, i) => voter(String(100_000_000 + i)));
     const french = await checkPlan({ recipients: [...recipients, ...numeric, voter('0612345678')], sends: [] }, { charter });
     expect(french.warnings[0]!.message).toContain('as are 4 ids');
+    // Numbers written the American way are numbers too, where the charter's country reads them.
+    const american = { ...charter, defaultCountry: 'US' } as typeof charter;
+    const us = await checkPlan({ recipients: ['(415) 555-2671', '415-555-2671', '415.555.2671', '1 415 555 2671', '4155552671'].map((id) => voter(id)), sends: [] }, { charter: american });
+    expect(us.warnings[0]!.message).toContain('as are 4 ids');
     const text = formatReport(report, { locale: 'en' }) + formatReport(report, { format: 'markdown' });
     expect(text).toContain('recipient=+33 6 •• •• •• 32|day=2013-05-14');
     expect(text).not.toMatch(/698765432|alice@|%2B|12 34 56/);

@@ -48,12 +48,14 @@ describe('PlanUsage', () => {
     );
   });
 
-  it('lists a counter the plan only read when a seed may have filled it', () => {
+  it("lists a counter a delivery only read when a seed may have filled it, not one a look ahead read", () => {
     const usage = new PlanUsage({ quota: () => ({ used: 3, counted: false }) });
-    usage.quota({ ruleId: 'total', key: 'candidate=a', count: 'messages', messageId: 'm', now: 0 });
+    usage.quota({ ruleId: 'total', key: 'candidate=a', count: 'messages', messageId: 'm', now: 0 }, true);
+    // A look ahead (for notBefore) reads without listing.
+    usage.quota({ ruleId: 'total', key: 'candidate=b', count: 'messages', messageId: 'm', now: 5 });
     expect([...usage.entries(10)]).toEqual([{ ruleId: 'total', key: 'candidate=a', count: 'messages', used: 3 }]);
     const alone = new PlanUsage();
-    alone.quota({ ruleId: 'total', key: 'candidate=a', count: 'messages', messageId: 'm', now: 0 });
+    alone.quota({ ruleId: 'total', key: 'candidate=a', count: 'messages', messageId: 'm', now: 0 }, true);
     expect([...alone.entries(10)]).toEqual([]);
   });
 });

@@ -11,6 +11,8 @@ describe('readTime', () => {
   it('reads local date-times in the zone given, and refuses those a clock change skips', () => {
     expect(readTime('2013-05-14T10:00', 'Europe/Paris')).toBe(Date.parse('2013-05-14T08:00:00Z'));
     expect(readTime('2013-03-31T02:30', 'Europe/Paris')).toBe("'2013-03-31T02:30' does not exist in Europe/Paris (a daylight-saving gap)");
+    expect(readTime('2013-05-14T10:00:00.5', 'Europe/Paris')).toBe(Date.parse('2013-05-14T08:00:00.500Z'));
+    expect(readTime('2013-05-14T10:00:00.0123456', 'Europe/Paris')).toBe(Date.parse('2013-05-14T08:00:00.012Z'));
   });
 
   it('quotes what is no time, a phone number masked', () => {
