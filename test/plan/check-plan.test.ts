@@ -3,6 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { clearPhoneCache, phoneCacheSize } from '../../src/contact/phone.js';
 import { canSend, checkPlan, checkPlanSync, createLedger, defineCharter, formatReport, PlanError, type Plan, type RuleInput, type UsageView } from '../../src/index.js';
 import { charter } from '../../examples/paris-2013/charter.js';
+import { quietCharter } from './fixtures.js';
 
 const parisPlan = (): Plan => JSON.parse(readFileSync(new URL('../../examples/paris-2013/plan.json', import.meta.url), 'utf8')) as Plan;
 const sender = { id: 'candidate-a', role: 'candidate', candidate: 'candidate-a' };
@@ -193,17 +194,7 @@ describe('replay', () => {
   });
 
   it('lists the counters deliveries read, not those the search for notBefore looked at', async () => {
-    const quiet = defineCharter({
-      id: 'q',
-      title: 'Q',
-      timezone: 'Europe/Paris',
-      locale: 'en',
-      rules: [
-        { id: 'p', kind: 'permit' },
-        { id: 'hours', kind: 'quietHours', windows: [{ days: ['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun'], from: '08:00', to: '20:00' }] },
-        { id: 'day', kind: 'quota', limit: 5, count: 'deliveries', per: ['recipient'], window: { calendar: 'day' } },
-      ],
-    });
+    const quiet = quietCharter([{ id: 'day', kind: 'quota', limit: 5, count: 'deliveries', per: ['recipient'], window: { calendar: 'day' } }]);
     const plan: Plan = { recipients: [{ id: 'r1', email: 'r1@example.fr', timezone: 'Europe/Paris' }], sends: [{ at: '2013-05-14T21:00', message: { id: 'm', channel: 'email', sender }, to: ['r1'] }] };
     const usage: UsageView = { quota: () => ({ used: 0, counted: false }) };
     const report = await checkPlan(plan, { charter: quiet, usage });

@@ -1,7 +1,8 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { checkPlan, defineCharter, formatReport, type Plan, type PlanReport } from '../../src/index.js';
+import { checkPlan, formatReport, type Plan, type PlanReport } from '../../src/index.js';
 import { charter } from '../../examples/paris-2013/charter.js';
+import { quietCharter } from './fixtures.js';
 
 const plan = JSON.parse(readFileSync(new URL('../../examples/paris-2013/plan.json', import.meta.url), 'utf8')) as Plan;
 const report = async (): Promise<PlanReport> => checkPlan(plan, { charter });
@@ -68,16 +69,7 @@ describe('formatReport', () => {
   });
 
   it('gives the time of a refused send beside the time rules only, as a range when recipients differ', async () => {
-    const quiet = defineCharter({
-      id: 'quiet',
-      title: 'Quiet hours',
-      timezone: 'Europe/Paris',
-      locale: 'en',
-      rules: [
-        { id: 'p', kind: 'permit' },
-        { id: 'hours', kind: 'quietHours', windows: [{ days: ['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun'], from: '08:00', to: '20:00' }] },
-      ],
-    });
+    const quiet = quietCharter();
     const plan: Plan = {
       recipients: [
         { id: 'paris', email: 'paris@example.fr', timezone: 'Europe/Paris' },
