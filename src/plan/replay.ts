@@ -67,7 +67,7 @@ const NOTHING_USED: QuotaUsage = Object.freeze({ used: 0, counted: false });
  */
 class PlanCounter {
   private deliveries = 0;
-  private readonly mailings = new Map<string, number>();
+  private readonly mailings = new Set<string>();
   // Rolling windows only: every unit's time (ascending), and each mailing's last one.
   private readonly times: number[] = [];
   private readonly lastAt = new Map<string, number>();
@@ -78,7 +78,7 @@ class PlanCounter {
 
   add(query: QuotaQuery): void {
     this.deliveries++;
-    this.mailings.set(query.messageId, (this.mailings.get(query.messageId) ?? 0) + 1);
+    this.mailings.add(query.messageId);
     // Only a rolling window reads when each unit came: others keep counts alone.
     if (query.since !== undefined) {
       this.times.push(query.now);
@@ -104,7 +104,7 @@ class PlanCounter {
     let overlap = 0;
     if (query.since === undefined) {
       const seeded = (this.seeded ??= new Map());
-      for (const messageId of this.mailings.keys()) {
+      for (const messageId of this.mailings) {
         let counted = seeded.get(messageId);
         if (counted === undefined) seeded.set(messageId, (counted = seed.quota({ ...query, messageId }).counted));
         if (counted) overlap++;

@@ -1,5 +1,6 @@
 import type { Locale } from '../charter/schema.js';
 import type { Reason, ReasonCode, Verdict } from '../decision/types.js';
+import type { PlanIssue } from './validate-plan.js';
 
 /** One delivery of a plan that would not be allowed. */
 export interface PlanViolation {
@@ -44,15 +45,11 @@ export interface RuleCoverage {
 }
 
 /**
- * Something in a plan that refuses no delivery but is likely a mistake: a send that reaches
- * nobody, recipients filed under an audience the charter does not declare.
+ * Something in a plan that refuses no delivery but is likely a mistake (a send that reaches
+ * nobody, recipients filed under an audience the charter does not declare): a path and a
+ * message, as the plan's issues have.
  */
-export interface PlanWarning {
-  /** Where, from the root of the plan: `['sends', 2, 'to', 'audience']`. */
-  path: readonly (string | number)[];
-  /** What looks wrong; never a full phone number or email. */
-  message: string;
-}
+export type PlanWarning = PlanIssue;
 
 /** The result of {@link checkPlan}. */
 export interface PlanReport {

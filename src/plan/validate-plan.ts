@@ -10,6 +10,7 @@ import { readTime } from '../time/read-time.js';
 import { didYouMean } from '../util/closest.js';
 import { planSchema } from './plan-schema.js';
 import { isPlan, type CheckedPlan } from './plan-shape.js';
+import type { PlanWarning } from './report.js';
 
 /** One problem found in a plan. */
 export interface PlanIssue {
@@ -34,7 +35,7 @@ export interface ResolvedSend {
 export function validatePlan(
   plan: unknown,
   charter: CompiledCharter,
-): { ok: true; sends: ResolvedSend[]; recipients: readonly Recipient[]; views: readonly RecipientView[] | undefined; warnings: PlanIssue[] } | { ok: false; issues: NonEmptyArray<PlanIssue> } {
+): { ok: true; sends: ResolvedSend[]; recipients: readonly Recipient[]; views: readonly RecipientView[] | undefined; warnings: PlanWarning[] } | { ok: false; issues: NonEmptyArray<PlanIssue> } {
   // The plan as written when its shape is right (no copy of a million ids), with its
   // recipients as decisions read them; zod's copy, or what is wrong, otherwise.
   let checked: CheckedPlan;
@@ -61,7 +62,7 @@ export function validatePlan(
   });
   const unique = byId.size === recipients.length;
   const resolved: ResolvedSend[] = [];
-  const warnings: PlanIssue[] = [];
+  const warnings: PlanWarning[] = [];
   // A list of ids from the wrong file would give an issue per id, each compared with every
   // recipient for a suggestion: the first few are suggested for, the first hundred listed.
   let unknownIds = 0;
@@ -118,7 +119,7 @@ export function validatePlan(
  * count. Reports (and the matchers' messages) give ids as they are, so ids are the one place a
  * contact point would show in clear.
  */
-function contactIds(recipients: readonly Recipient[], charter: CompiledCharter): PlanIssue[] {
+function contactIds(recipients: readonly Recipient[], charter: CompiledCharter): PlanWarning[] {
   let first = -1;
   let count = 0;
   for (let index = 0; index < recipients.length; index++) {
@@ -151,7 +152,7 @@ const WRITTEN_AS_PHONE = /^[+0(]|\d[\s().\-]+\d/;
  * warning per name, at its first use, with how many recipients have it. A CRM's other tags
  * are harmless; a misspelt audience silently keeps its recipients out of every send to it.
  */
-function undeclaredAudiences(recipients: readonly Recipient[], charter: CompiledCharter): PlanIssue[] {
+function undeclaredAudiences(recipients: readonly Recipient[], charter: CompiledCharter): PlanWarning[] {
   const declared = charter.labels.audiences;
   const found = new Map<string, { path: (string | number)[]; count: number }>();
   for (let index = 0; index < recipients.length; index++) {
@@ -165,7 +166,7 @@ function undeclaredAudiences(recipients: readonly Recipient[], charter: Compiled
       else found.set(name, { path: ['recipients', index, 'audiences', position], count: 1 });
     }
   }
-  const warnings: PlanIssue[] = [...found].slice(0, LISTED_AUDIENCES).map(([name, { path, count }]) => ({
+  const warnings: PlanWarning[] = [...found].slice(0, LISTED_AUDIENCES).map(([name, { path, count }]) => ({
     path,
     message: `audience '${maskContacts(name)}' is not declared by the charter (${count} ${count === 1 ? 'recipient' : 'recipients'})${maskContacts(didYouMean(name, declared.keys()).hint)}`,
   }));

@@ -14,14 +14,19 @@ const OFFSET = /(Z|[+-]\d{2}:\d{2})$/;
  *   the text; the caller adds where it was found).
  */
 export function readTime(text: string, timezone: string): number | string {
-  const local = parseLocalDateTime(text.replace(OFFSET, '').replace(/\.\d+$/, ''));
+  const offset = OFFSET.exec(text)?.[0];
+  const dateTime = offset === undefined ? text : text.slice(0, -offset.length);
+  // The fraction of a second, to the millisecond, is read apart: the instant is read to the
+  // second (Date.parse reads fractions of more than three digits inconsistently).
+  const fraction = FRACTION.exec(dateTime)?.[1];
+  const whole = fraction === undefined ? dateTime : dateTime.slice(0, -fraction.length - 1);
+  const ms = fraction === undefined ? 0 : Number(fraction.slice(0, 3).padEnd(3, '0'));
+  const local = parseLocalDateTime(whole);
   // Quoted masked: a phone number typed where a time goes is still a phone number.
   if (!local) return `'${maskContacts(text)}' is not a date-time of the calendar`;
-  // Milliseconds at most: Date.parse reads longer fractions of a second inconsistently.
-  if (OFFSET.test(text)) return Date.parse(text.replace(/(\.\d{3})\d+/, '$1'));
+  if (offset !== undefined) return Date.parse(`${whole}${offset}`) + ms;
   const { instant, status } = localToInstant(local, timezone);
-  if (status === 'gap') return `'${text}' does not exist in ${timezone} (a daylight-saving gap)`;
-  // The local reading is to the second: its fraction, to the millisecond, is added back.
-  const fraction = /\.(\d+)$/.exec(text)?.[1];
-  return fraction === undefined ? instant : instant + Number(fraction.slice(0, 3).padEnd(3, '0'));
+  return status === 'gap' ? `'${text}' does not exist in ${timezone} (a daylight-saving gap)` : instant + ms;
 }
+
+const FRACTION = /\.(\d+)$/;
